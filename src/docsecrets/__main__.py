@@ -1,0 +1,3 @@
+from docsecrets.cli import main
+
+raise SystemExit(main())

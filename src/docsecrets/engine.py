@@ -1,0 +1,255 @@
+"""One document in, findings and errors out: sniff -> extract -> rules -> findings.
+
+This runs inside a worker process (see scan.py), which adds the wall-clock and memory
+limits; everything here is single-threaded and returns plain data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from docsecrets.extract import get_extractor
+from docsecrets.extract.context import Context
+from docsecrets.limits import DEFAULT_LIMITS, Limits
+from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule
+from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
+from docsecrets.rules.table_password import TableReader
+from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
+from docsecrets.types import (
+    Cell,
+    EncryptedError,
+    ExtractError,
+    FileError,
+    FileResult,
+    Finding,
+    LimitExceeded,
+    Location,
+    Member,
+    Row,
+    Segment,
+)
+
+log = logging.getLogger(__name__)
+
+_TABLE_PRIORITY = 18
+
+
+def scan_text(text: str) -> list[Match]:
+    """Every rule over one piece of text; overlapping matches keep the most specific one."""
+    found: list[Match] = []
+    for rule in TEXT_RULES:
+        found.extend(rule.scan(text))
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda m: (-m.priority, m.start))
+    kept: list[Match] = []
+    for match in found:
+        if any(match.start < k.end and k.start < match.end or match.secret == k.secret for k in kept):
+            continue
+        kept.append(match)
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def redact(secret: str) -> str:
+    """At most four characters of the secret and its length: 'Ur********3!'."""
+    n = len(secret)
+    if n <= 2:
+        return "*" * n
+    if n <= 5:
+        return secret[0] + "*" * (n - 1)
+    if n <= 9:
+        return secret[0] + "*" * (n - 2) + secret[-1]
+    if "\n" in secret:  # a key block: show its first line's start only
+        return secret[:4] + f"…({n} chars)"
+    return secret[:2] + "*" * (n - 4) + secret[-2:]
+
+
+def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) -> str:
+    """Stable identity of a finding: no location, so inserting rows does not change it."""
+    digest = hashlib.sha256()
+    for part in (rule_id, normalise_path(path), *chain, secret):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def normalise_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            path = rel
+    except ValueError:  # another drive on Windows
+        pass
+    return path.replace(os.sep, "/")
+
+
+@dataclass(slots=True)
+class _Collector:
+    path: str
+    findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
+    priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
+    errors: list[FileError] = field(default_factory=list)
+
+    def add(self, *, rule: Rule, secret: str, location: Location, chain: tuple[str, ...], hidden: str | None,
+            description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
+        key = (chain, location, secret)
+        if self.priorities.get(key, -1) >= priority:
+            return
+        self.priorities[key] = priority
+        self.findings[key] = Finding(
+            rule_id=rule.id, rule_name=rule.name, severity=severity or rule.severity,  # type: ignore[arg-type]
+            path=self.path, location=location, chain=chain, redacted=redact(secret),
+            fingerprint=fingerprint(rule.id, self.path, chain, secret), description=description,
+            hidden=hidden, confidence=confidence, secret=secret)
+
+    def error(self, message: str, *, chain: tuple[str, ...], kind: str) -> None:
+        self.errors.append(FileError(path=self.path, error=message, chain=chain, kind=kind))
+
+
+def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Scan one top-level file already read into memory."""
+    out = _Collector(path=path)
+    ctx = Context.for_file(path, limits)
+    fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
+    findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
+    return FileResult(path=path, findings=findings, errors=tuple(out.errors), format=fmt, size=len(data))
+
+
+def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int, ctx: Context,
+                   out: _Collector, inherited: str | None) -> str:
+    fmt = sniff(data, name)
+    suffix = suffix_of(name)
+    if fmt == "empty":
+        if suffix in DOCUMENT_SUFFIXES:
+            out.error(f"empty file: a .{suffix} document cannot be 0 bytes", chain=chain, kind="unreadable")
+        return fmt
+    if fmt == "binary":
+        if suffix in DOCUMENT_SUFFIXES:
+            out.error(f"not a readable .{suffix} document: its content matches no known format",
+                      chain=chain, kind="unreadable")
+        return fmt
+    extractor = get_extractor(fmt)
+    if extractor is None:
+        out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
+        return fmt
+    tables: dict[str, TableReader] = {}
+    try:
+        for item in extractor(data, ctx):
+            if isinstance(item, Segment):
+                _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
+            elif isinstance(item, Row):
+                _scan_row(item, tables.setdefault(item.table, TableReader()), chain=chain, out=out,
+                          inherited=inherited)
+            elif isinstance(item, Member):
+                _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+    except EncryptedError as exc:
+        out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
+        out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
+                description=f"encrypted: {exc}", priority=0)
+    except LimitExceeded as exc:
+        out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
+    except ExtractError as exc:
+        out.error(f"unscannable: {exc}", chain=chain, kind="unreadable")
+    except RecursionError:
+        out.error(f"unscannable: {fmt} structure nested too deeply (recursion limit)", chain=chain, kind="limit")
+    except MemoryError:
+        out.error(f"unscannable: memory limit exceeded while reading the {fmt} document", chain=chain,
+                  kind="memory")
+    except Exception as exc:  # a reader bug must cost one file, never the sweep
+        log.debug("reader crashed on %s", name, exc_info=True)
+        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}: {exc}",
+                  chain=chain, kind="internal")
+    return fmt
+
+
+def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
+                 inherited: str | None) -> None:
+    child_chain = (*chain, member.name)
+    if depth + 1 > ctx.limits.max_depth:
+        out.error(f"unscannable: nested deeper than {ctx.limits.max_depth} levels", chain=child_chain,
+                  kind="limit")
+        return
+    _scan_document(member.data, name=member.name, chain=child_chain, depth=depth + 1, ctx=ctx, out=out,
+                   inherited=member.hidden or inherited)
+
+
+def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, inherited: str | None,
+                  limits: Limits) -> None:
+    text = segment.text[: limits.max_segment_chars]
+    if len(text) < 4:
+        return
+    matches = scan_text(text)
+    if not matches:
+        return
+    hidden = segment.hidden or inherited
+    for match in matches:
+        line_offset = text.count("\n", 0, match.start)
+        rule, severity, description = match.rule, match.severity, match.description
+        if match.is_password:
+            access = find_access(_line_window(text, match.start), near=_line_window(text, match.start, 0))
+            if access is not None:
+                rule, severity, description = REMOTE_ACCESS, None, access.describe()
+        out.add(rule=rule, secret=match.secret, location=segment.location.with_line_offset(line_offset),
+                chain=chain, hidden=hidden, description=description, priority=match.priority,
+                severity=severity, confidence=match.confidence)
+
+
+def _line_window(text: str, position: int, spread: int = 1) -> str:
+    """The line holding `position` and `spread` lines either side: the context of a credential."""
+    start = text.rfind("\n", 0, position)
+    for _ in range(spread):
+        if start <= 0:
+            break
+        start = text.rfind("\n", 0, start)
+    end = text.find("\n", position)
+    for _ in range(spread):
+        if end < 0:
+            break
+        end = text.find("\n", end + 1)
+    return text[start + 1:end if end >= 0 else len(text)]
+
+
+def _cell_location(row: Row, cell: Cell) -> Location:
+    base = row.location
+    return Location(part=base.part, page=base.page, line=base.line, cell=cell.ref, row=base.row,
+                    column=cell.column)
+
+
+def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
+              inherited: str | None) -> None:
+    hits: list[tuple[Cell, Match]] = []
+    for hit in reader.read(row):
+        hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
+                                     description=f"column '{hit.label}'", is_password=hit.is_password,
+                                     priority=_TABLE_PRIORITY)))
+    for cell in row.cells:
+        if len(cell.text) >= 4:
+            hits.extend((cell, match) for match in scan_text(cell.text))
+    if not hits:
+        return
+    row_text = " | ".join(c.text for c in row.cells)
+    for cell, match in _dedupe_cells(hits):
+        rule, severity, description = match.rule, match.severity, match.description
+        if match.is_password:
+            context = f"{row_text} {reader.context(row, cell.column)} {reader.column_label(cell.column)}"
+            access = find_access(context, near=f"{cell.text} {reader.column_label(cell.column)}")
+            if access is not None:
+                rule, severity = REMOTE_ACCESS, None
+                description = f"{access.describe()} ({description})" if description else access.describe()
+        out.add(rule=rule, secret=match.secret, location=_cell_location(row, cell), chain=chain,
+                hidden=cell.hidden or row.hidden or inherited, description=description,
+                priority=match.priority, severity=severity, confidence=match.confidence)
+
+
+def _dedupe_cells(hits: Iterable[tuple[Cell, Match]]) -> list[tuple[Cell, Match]]:
+    best: dict[tuple[int, str], tuple[Cell, Match]] = {}
+    for cell, match in hits:
+        key = (cell.column, match.secret)
+        if key not in best or best[key][1].priority < match.priority:
+            best[key] = (cell, match)
+    return list(best.values())

@@ -1,0 +1,26 @@
+"""Budgets that keep one hostile document from hurting the sweep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    max_file_size: int = 200 * MiB  # a top-level file larger than this is not read
+    max_part_size: int = 128 * MiB  # uncompressed size of one zip member / XML part / stream
+    max_ratio: int = 200  # compression ratio of a member bigger than ratio_floor
+    ratio_floor: int = 2 * MiB
+    max_total_bytes: int = 1024 * MiB  # everything decompressed for one top-level file
+    max_depth: int = 5  # nesting of archives / attachments / embedded documents
+    max_members: int = 10_000  # entries of one archive
+    max_cells: int = 20_000_000  # cells of one workbook
+    max_pages: int = 5_000  # pages of one PDF
+    max_segment_chars: int = 2_000_000  # one segment longer than this is cut (rules see the head)
+    timeout: float = 60.0  # wall-clock seconds for one top-level file (enforced by the worker pool)
+    memory: int = 1024 * MiB  # address-space cap of a worker process
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,57 @@
+"""JSON output: the stable shape `score.py` and CI gates read.
+
+{"findings": [{"path", "rule", "severity", "secret", "location", ...}], "errors": [{"path", "error"}], ...}
+`secret` is the redacted form unless the user asked for --show-secrets.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from docsecrets import __version__
+from docsecrets.report import Report
+
+
+def render(report: Report) -> str:
+    findings: list[dict[str, Any]] = []
+    for finding in report.findings():
+        location: dict[str, Any] = finding.location.as_dict()
+        if finding.chain:
+            location["chain"] = list(finding.chain)
+        findings.append({
+            "path": finding.path,
+            "rule": finding.rule_id,
+            "rule_name": finding.rule_name,
+            "severity": str(finding.severity),
+            "confidence": finding.confidence,
+            "secret": report.shown_secret(finding),
+            "redacted": finding.redacted,
+            "fingerprint": finding.fingerprint,
+            "location": location,
+            "where": finding.location.describe(),
+            "archive_chain": list(finding.chain),
+            "hidden": finding.hidden is not None,
+            "hidden_reason": finding.hidden,
+            "description": finding.description,
+        })
+    errors = [{"path": path, "error": error, "kind": kind, "archive_chain": list(chain)}
+              for path, error, kind, chain in report.errors()]
+    counts: dict[str, int] = {}
+    for finding in report.findings():
+        counts[str(finding.severity)] = counts.get(str(finding.severity), 0) + 1
+    document = {
+        "tool": {"name": "docsecrets", "version": __version__},
+        "findings": findings,
+        "errors": errors,
+        "skipped": [{"path": path, "reason": reason} for path, reason in report.skipped()],
+        "summary": {
+            "files_scanned": report.scanned(),
+            "files_skipped": len(report.skipped()),
+            "files_unscannable": len({path for path, *_ in report.errors()}),
+            "findings": len(findings),
+            "by_severity": counts,
+            "elapsed_seconds": round(report.elapsed, 3),
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

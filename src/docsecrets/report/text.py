@@ -1,0 +1,43 @@
+"""Human output: one line per finding, then a summary line. Secrets redacted by default."""
+
+from __future__ import annotations
+
+from docsecrets.report import Report, display_path
+from docsecrets.types import Severity
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    lines: list[str] = []
+    for finding in report.findings():
+        where = display_path(finding.path, finding.chain)
+        severity = str(finding.severity).upper()
+        if color:
+            severity = _paint(severity, finding.severity)
+        hidden = f"  [hidden: {finding.hidden}]" if finding.hidden else ""
+        detail = f"  ({finding.description})" if finding.description else ""
+        lines.append(f"{where}: {finding.location.describe()}: {severity} {finding.rule_id} {finding.rule_name}: "
+                     f"{report.shown_secret(finding)}{detail}{hidden}")
+    for path, error, _kind, chain in report.errors():
+        lines.append(f"{display_path(path, chain)}: ERROR {error}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: Report) -> str:
+    findings = report.findings()
+    by_severity = {s: 0 for s in Severity}
+    for finding in findings:
+        by_severity[finding.severity] += 1
+    parts = ", ".join(f"{count} {severity}" for severity, count in sorted(by_severity.items(), reverse=True) if count)
+    files_with = len({f.path for f in findings})
+    unscannable = len({path for path, *_ in report.errors()})
+    text = (f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
+            f"{f' ({parts})' if parts else ''} in {files_with} file{'s' if files_with != 1 else ''}; "
+            f"{report.scanned()} scanned, {unscannable} unscannable, {len(report.skipped())} skipped"
+            f" in {report.elapsed:.1f} s")
+    return text
+
+
+def _paint(text: str, severity: Severity) -> str:
+    code = {Severity.CRITICAL: "1;31", Severity.HIGH: "31", Severity.MEDIUM: "33", Severity.LOW: "36"}[severity]
+    return f"\x1b[{code}m{text}\x1b[0m"

@@ -1,0 +1,76 @@
+"""Credentials inside connection strings and URLs.
+
+`scheme://user:pass@host`, Oracle `user/pass@db` (JDBC thin, sqlplus), and `mysql -pSECRET`.
+ADO.NET/ODBC `Password=`/`Pwd=` and JDBC `password=` parameters are read by kv_password;
+this rule adds what has no label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from docsecrets import filters
+from docsecrets.rules.base import Match, Rule
+from docsecrets.types import Severity
+
+URL_CREDENTIALS = Rule(
+    id="DS110", name="url-credentials", severity=Severity.HIGH,
+    description="A URL or connection URI with a password in it (scheme://user:password@host)",
+    help="Remove the password from the URL; pass it separately from a secret store, and change it.")
+ORACLE_CREDENTIALS = Rule(
+    id="DS111", name="oracle-credentials", severity=Severity.HIGH,
+    description="Oracle-style user/password@database (JDBC thin, sqlplus, exp/imp)",
+    help="Remove the password from the connect string and change it.")
+CLI_PASSWORD = Rule(
+    id="DS112", name="command-line-password", severity=Severity.MEDIUM,
+    description="A password given on a command line (mysql -pX, sshpass -p X)",
+    help="Use an option file or a prompt instead of a password on the command line.")
+
+_URL = re.compile(
+    r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,20})://(?P<user>[^\s:/@?#\"'<>]{0,64}):(?P<pw>[^\s@/\"'<>]{1,128})@"
+    r"(?P<host>[^\s/:?#\"'<>,;]{1,253})")
+_ORACLE = re.compile(
+    r"(?:jdbc:oracle:[a-z]+:|sqlplus(?:\s+-\w+)*\s+|\b(?:rman|expdp|impdp|exp|imp|sqlldr)\s+(?:\w+=)?|"
+    r"connect\s+)(?P<user>[A-Za-z][\w$#]{0,29})/(?P<pw>[^\s/@\"']{1,64})@(?P<host>[^\s\"']{1,200})",
+    re.IGNORECASE)
+_CLI = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,120}?\s-p(?P<pw>[^\s\-][^\s]{2,64})"
+                  r"|\bsshpass\s+-p\s*(?P<pw2>\S{3,64})", re.IGNORECASE)
+
+
+class UrlCredentials:
+    rule = URL_CREDENTIALS
+
+    def scan(self, text: str) -> Iterator[Match]:
+        if "://" in text and "@" in text:
+            for found in _URL.finditer(text):
+                password = found.group("pw")
+                if filters.not_a_secret(unquote(password)) or password.startswith("$"):
+                    continue
+                yield Match(rule=URL_CREDENTIALS, secret=unquote(password), start=found.start("pw"),
+                            end=found.end("pw"), priority=15,
+                            description=f"{found.group('scheme')}://{found.group('user')}@{found.group('host')}")
+        if "@" in text and "/" in text:
+            for found in _ORACLE.finditer(text):
+                password = found.group("pw")
+                if filters.not_a_secret(password):
+                    continue
+                yield Match(rule=ORACLE_CREDENTIALS, secret=password, start=found.start("pw"),
+                            end=found.end("pw"), priority=15,
+                            description=f"{found.group('user')}@{found.group('host')}")
+
+
+class CommandLinePasswords:
+    rule = CLI_PASSWORD
+
+    def scan(self, text: str) -> Iterator[Match]:
+        if "-p" not in text:
+            return
+        for found in _CLI.finditer(text):
+            group = "pw" if found.group("pw") else "pw2"
+            password = found.group(group)
+            if filters.not_a_secret(password):
+                continue
+            yield Match(rule=CLI_PASSWORD, secret=password, start=found.start(group), end=found.end(group),
+                        priority=12, description="password on a command line")

@@ -1,0 +1,201 @@
+"""A password label followed by its value in free text or configuration.
+
+Covers prose ("Mot de passe : X", "le mot de passe est X", "(mdp admin: X)"), config entries
+(`DB_PASSWORD=X`, `"password": "X"`, `define('DB_PASSWORD', 'X')`, `bindpw X`) and secrets
+other than passwords under a telling key (`client_secret = ...`, `api_key: ...`), which must
+look like key material to count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from docsecrets import filters
+from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.vocabulary import (
+    LOGIN_TERMS,
+    NOT_A_PASSWORD_COLUMN,
+    PASSWORD_TERMS,
+    SECRET_KEY_TERMS,
+    fold,
+    fold_keep_length,
+)
+from docsecrets.types import Severity
+
+PASSWORD = Rule(
+    id="DS101", name="password-assignment", severity=Severity.MEDIUM,
+    description="A password written after its label (\"Mot de passe : X\", DB_PASSWORD=X, pwd: X)",
+    help="Remove the password from the document and change it; keep it in a password manager.")
+SECRET = Rule(
+    id="DS102", name="secret-assignment", severity=Severity.HIGH,
+    description="A key, token or client secret assigned to a telling name (api_key, client_secret, ...)",
+    help="Revoke the key and issue a new one; load it from a secret store at run time.")
+
+_KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z])")
+_SECRET_KEYWORD = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
+_LOGIN_BEFORE = re.compile(r"(?:" + "|".join(re.escape(t) for t in LOGIN_TERMS) + r")\s*/\s*$")
+
+# What may stand between a label and its separator: closing quotes/brackets of a key
+# (`['password']`, `"password":`, `define('DB_PASSWORD',`), and up to three short qualifier
+# words ("admin", "VNC", "de la base", "TeamViewer").
+_TAIL = re.compile(
+    r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,3}?)
+        (?P<close>[ \t]*["'`\]\)]{0,3}[ \t]*)
+        (?P<sep>:=|=>|->|→|==|=|[:：]|,(?=[ \t]*["'])
+           |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)[ \t]*:?)
+        [ \t]*""", re.VERBOSE | re.IGNORECASE)
+# "MDP X", "bindpw X", "enable secret X": a label and its value with only blanks between.
+_TAIL_BLANK = re.compile(r"(?P<qual>)(?P<close>[ \t]*[\]\)]?)(?P<sep>[ \t]+)")
+_BRACKETED = re.compile(r"""<[^<>\n]{1,60}>|\{[^{}\n]{1,60}\}|\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\)""")
+_QUOTED = re.compile(r"""(?P<q>["'`«“‘])(?P<v>[^"'`»”’\n]{1,256})(?:["'`»”’])""")
+_BARE = re.compile(r"""[^\s"'`]{1,256}""")
+_BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
+_TRAILING = ",;)]}>»\"'`"
+_PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
+
+
+def _keyword_starts_ok(original: str, folded: str, start: int) -> bool:
+    """The label must start a word: after a non-letter, or at a camelCase boundary (bindPassword)."""
+    if start == 0:
+        return True
+    prev = folded[start - 1]
+    if not prev.isalnum():
+        return True
+    if original[start].isupper() and original[start - 1].islower():
+        return True  # camelCase: bindPassword, SmtpPassword
+    # SHOUTED env names glue words together: PGPASSWORD, MYSQLPWD
+    word_start = start
+    while word_start > 0 and (original[word_start - 1].isalnum() or original[word_start - 1] == "_"):
+        word_start -= 1
+    word = original[word_start:start + 8]
+    return word.isupper() and start - word_start <= 6
+
+
+def _looks_like_password(value: str) -> bool:
+    """Used when the label has no separator ("MDP X"): a bare word must look like a password."""
+    if len(value) < 4 or len(value) > 64:
+        return False
+    if _PASSWORDISH.search(value):
+        return True
+    return any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+
+
+def _looks_like_key(value: str) -> bool:
+    """Key material: long, no spaces, several character classes or hex."""
+    if len(value) < 16 or " " in value:
+        return False
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value)))
+    if classes >= 3:
+        return True
+    return classes >= 2 and len(value) >= 20 and not value.isalpha()
+
+
+def _read_value(text: str, pos: int, sep: str) -> tuple[str, int, int] | None:
+    bracketed = _BRACKETED.match(text, pos)
+    if bracketed:  # "<mot de passe>", "(voir coffre)", "[REDACTED]": read whole, filters judge it
+        return bracketed.group(0), pos, bracketed.end()
+    quoted = _QUOTED.match(text, pos)
+    if quoted:
+        return quoted.group("v"), quoted.start("v"), quoted.end("v")
+    bare = (_BARE_EQ if "=" in sep else _BARE).match(text, pos)
+    if not bare:
+        return None
+    value = bare.group(0)
+    end = bare.end()
+    while value and value[-1] in _TRAILING:
+        # keep a closing bracket that has its opening partner inside the value
+        if value[-1] in ")]}>" and value.count({")": "(", "]": "[", "}": "{", ">": "<"}[value[-1]]) >= \
+                value.count(value[-1]):
+            break
+        value = value[:-1]
+        end -= 1
+    if value.startswith("(") and ")" not in value:
+        value = value[1:]
+        pos += 1
+    return (value, pos, pos + len(value)) if value else None
+
+
+class PasswordAssignment:
+    rule = PASSWORD
+
+    def scan(self, text: str) -> Iterator[Match]:
+        folded = fold_keep_length(text)
+        for kind, pattern in (("password", _KEYWORD), ("secret", _SECRET_KEYWORD)):
+            for key in pattern.finditer(folded):
+                if not _keyword_starts_ok(text, folded, key.start()):
+                    continue
+                match = self._value_after(text, key.start(), key.end(), kind)
+                if match is not None:
+                    yield match
+
+    def _value_after(self, text: str, key_start: int, key_end: int, kind: str) -> Match | None:
+        # Skip the rest of an identifier (DB_PASSWORD_FILE, password_hash) before the tail.
+        end = key_end
+        while end < len(text) and (text[end].isalnum() or text[end] == "_") and end - key_end < 24:
+            end += 1
+        suffix = text[key_end:end].lower()
+        if suffix and any(word in suffix for word in ("hash", "file", "policy", "length", "reset", "expir",
+                                                        "change", "salt", "min", "max", "label", "field",
+                                                        "prompt", "confirm", "hint", "required", "_id",
+                                                        "name", "type", "enc", "regex")):
+            return None
+        tail = _TAIL.match(text, end) or _TAIL_BLANK.match(text, end)
+        if tail is None or "\n" in tail.group(0):
+            return None
+        sep = tail.group("sep").strip().lower()
+        qualifiers = tail.group("qual").split()
+        if qualifiers and NOT_A_PASSWORD_COLUMN.search(fold(" ".join(qualifiers))):
+            return None  # "password reset: ...", "mot de passe oublié : ..."
+        found = _read_value(text, tail.end(), sep)
+        if found is None:
+            return None
+        value, start, stop = found
+        # "Identifiant / mot de passe : root / Toor2019!" -> the part after the slash
+        if _LOGIN_BEFORE.search(fold_keep_length(text[max(0, key_start - 40):key_start])):
+            after = re.match(r"[ \t]*/[ \t]*([^\s/]+)", text[stop:])
+            if after:
+                value, start, stop = after.group(1), stop + after.start(1), stop + after.end(1)
+            elif "/" in value.strip("/"):
+                head, _, last = value.rpartition("/")
+                value, start = last, start + len(head) + 1
+        if not sep or sep in ("is", "est", "ist", "es", "era", "e", "è", "é", "was", "etait", "était",
+                              "wordt", "lautet"):
+            # No explicit separator: only a value that looks like a password counts.
+            if not _looks_like_password(value):
+                return None
+        if qualifiers and not _looks_like_password(value):
+            return None
+        if kind == "secret":
+            if not _looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
+                return None
+            return Match(rule=SECRET, secret=value, start=start, end=stop, is_password=False, priority=10,
+                         description=f"value of '{text[key_start:end].strip()}'")
+        if filters.not_a_secret(value):
+            return None
+        label = text[key_start:end].strip()
+        return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=10,
+                     description=f"after '{label}'")
+
+
+class AdminSlashPassword:
+    """'admin / Welcome38' written without any label: a common way to hand over an account."""
+
+    rule = PASSWORD
+    _PATTERN = re.compile(
+        r"(?<![\w/])(?:admin|administrator|administrateur|root|sa|sysadmin|superuser|support|system|"
+        r"manager|oracle|postgres|pi|ubnt|operator)\s+/\s+(?P<v>[^\s/]{4,64})(?=$|[\s,;.)])",
+        re.IGNORECASE)
+
+    def scan(self, text: str) -> Iterator[Match]:
+        for found in self._PATTERN.finditer(text):
+            value = found.group("v").rstrip(_TRAILING)
+            if _looks_like_password(value) and not filters.not_a_secret(value) and any(
+                    c.isdigit() for c in value):
+                yield Match(rule=PASSWORD, secret=value, start=found.start("v"),
+                            end=found.start("v") + len(value), priority=5, confidence="medium",
+                            description="account / password pair")
+
+
+__all__ = ["PASSWORD", "SECRET", "AdminSlashPassword", "PasswordAssignment"]

@@ -1,0 +1,69 @@
+"""Pairs a credential with the machine it opens: an IP or host name plus VNC, RDP, SSH,
+TeamViewer, a database... in the same row, line or paragraph. Such a pair is what an attacker
+needs and nothing more, so it is reported once, as critical, naming the kind of access."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docsecrets.rules.base import Rule
+from docsecrets.rules.vocabulary import access_kind, fold
+from docsecrets.types import Severity
+
+REMOTE_ACCESS = Rule(
+    id="DS130", name="remote-access-credential", severity=Severity.CRITICAL,
+    description="A credential next to the machine it opens (IP/host + VNC, RDP, SSH, TeamViewer, database, URL)",
+    help="Change the password now and check the target's access logs; never publish access sheets.")
+
+_IPV4 = re.compile(r"(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
+                   r"(?::\d{2,5})?(?![\d.]*\d)")
+_URL = re.compile(r"\b(?:https?|ftps?|sftp|ssh|vnc|rdp|smb|ldaps?)://[^\s\"'<>|]+", re.IGNORECASE)
+_UNC = re.compile(r"\\\\[A-Za-z0-9][\w.-]{1,62}")
+_HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}"
+                   r"(?:local|lan|intra|intranet|internal|corp|priv|home|fr|com|net|org|de|es|it|nl|pt|be|ch|lu|eu|"
+                   r"at|uk|io|cloud|sante|hopital|hosp)\b", re.IGNORECASE)
+_REMOTE_ID = re.compile(r"(?<!\d)\d{3}[ ]?\d{3}[ ]?\d{3,4}(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    kind: str
+    target: str
+
+    def describe(self) -> str:
+        return f"{self.kind} access to {self.target}"
+
+
+def find_access(text: str, *, near: str = "") -> Access | None:
+    """The access a piece of context describes, or None when it lacks a target or a kind.
+
+    `near` is the closest context (the credential's own line or cell): what it names wins
+    over the wider `text` around it.
+    """
+    kind = access_kind(_words(near)) or access_kind(_words(text))
+    target = (_target(near, kind) if near else None) or _target(text, kind)
+    if target is None:
+        return None
+    if kind is None:
+        url = _URL.search(text)
+        if url is None:
+            return None
+        kind = "FTP" if url.group(0).lower().startswith("ftp") else "web"
+    return Access(kind=kind, target=target)
+
+
+def _words(text: str) -> str:
+    return fold(text).replace("_", " ")
+
+
+def _target(text: str, kind: str | None) -> str | None:
+    for pattern in (_IPV4, _URL, _UNC, _HOST):
+        found = pattern.search(text)
+        if found:
+            return found.group(0).rstrip(".,;)")
+    if kind in ("TeamViewer", "AnyDesk"):
+        found = _REMOTE_ID.search(text)
+        if found:
+            return f"ID {found.group(0)}"
+    return None

@@ -1,0 +1,94 @@
+"""Find the files to scan under the paths a user gave.
+
+Never follows a symlink out of the tree it walks (nor into a loop), never opens special
+files (FIFOs, devices, sockets), and says why anything was passed over.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox",
+                                     ".mypy_cache", ".pytest_cache")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str
+    skipped: str | None = None  # why it is not scanned
+
+
+def _excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
+    normalised = path.replace(os.sep, "/")
+    for pattern in patterns:
+        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(normalised, pattern) or \
+                fnmatch.fnmatch(normalised, f"*/{pattern}") or fnmatch.fnmatch(normalised, f"*/{pattern}/*"):
+            return True
+    return False
+
+
+def iter_files(paths: Iterable[str], *, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> Iterator[Candidate]:
+    patterns = tuple(excludes)
+    for top in paths:
+        try:
+            info = os.stat(top)  # follows a symlink given explicitly on the command line
+        except OSError as exc:
+            yield Candidate(top, skipped=f"cannot access: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(top, patterns)
+        elif stat.S_ISREG(info.st_mode):
+            yield Candidate(top)
+        else:
+            yield Candidate(top, skipped="not a regular file (FIFO, device or socket): never opened")
+
+
+def _walk(top: str, patterns: tuple[str, ...]) -> Iterator[Candidate]:
+    root_real = os.path.realpath(top)
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            dir_info = os.stat(directory)
+        except OSError as exc:
+            yield Candidate(directory, skipped=f"cannot access folder: {exc.strerror or exc}")
+            continue
+        key = (dir_info.st_dev, dir_info.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        try:
+            with os.scandir(directory) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            yield Candidate(directory, skipped=f"cannot list folder: {exc.strerror or exc}")
+            continue
+        subdirs: list[str] = []
+        for entry in listing:
+            path = entry.path
+            if _excluded(path, entry.name, patterns):
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(path)
+                    if os.path.commonpath([root_real, target]) != root_real:
+                        yield Candidate(path, skipped="symlink out of the scanned tree: not followed")
+                        continue
+                    if os.path.isdir(target):
+                        continue  # the real folder is walked on its own; avoids loops
+                info = entry.stat(follow_symlinks=True)
+            except (OSError, ValueError) as exc:
+                yield Candidate(path, skipped=f"cannot access: {getattr(exc, 'strerror', None) or exc}")
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                subdirs.append(path)
+            elif stat.S_ISREG(info.st_mode):
+                yield Candidate(path)
+            else:
+                yield Candidate(path, skipped="not a regular file (FIFO, device or socket): never opened")
+        stack.extend(reversed(subdirs))
