@@ -36,6 +36,13 @@ from docsecrets.types import (
 log = logging.getLogger(__name__)
 
 _TABLE_PRIORITY = 18
+# Rules that read a value after a label: in source code only a string literal is a value.
+_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102", "DS112"})
+_QUOTES = "\"'`"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] == text[start - 1]
 
 
 def scan_text(text: str) -> list[Match]:
@@ -188,6 +195,8 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
         return
     hidden = segment.hidden or inherited
     for match in matches:
+        if segment.code and match.rule.id in _LITERAL_ONLY_IN_CODE and not _quoted(text, match.start, match.end):
+            continue  # `password = get_password()`: an expression, not a value
         line_offset = text.count("\n", 0, match.start)
         rule, severity, description = match.rule, match.severity, match.description
         if match.is_password:

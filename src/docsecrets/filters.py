@@ -51,6 +51,7 @@ _CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)[;,]?$")
 _DATE = re.compile(r"^(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{4}-\d{2}-\d{2}T[\d:.]+Z?)$")
 _PHONE = re.compile(r"^\+?\d{1,3}?[ .-]?\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,5}$")
 _IPV4 = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?:/\d+)?$")
+_YEARS = re.compile(r"^(?:19|20)\d\d\s*[–—-]\s*(?:(?:19|20)\d\d|\d\d)$")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$")
 _UUID = re.compile(r"^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$", re.IGNORECASE)
 _HEX_HASH = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$",
@@ -62,9 +63,13 @@ _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 _EXAMPLE_KEYS = frozenset({
     "AKIAIOSFODNN7EXAMPLE",
+    "VelvetSweatshop",  # Excel's published default encryption password
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 })
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]+$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z_]*$")
+_PASSWORD_STEMS = ("password", "passwd", "passwort", "motdepasse", "mot_de_passe", "kennwort", "wachtwoord",
+                   "contrasena", "senha")
 
 
 def is_masked(value: str) -> bool:
@@ -72,9 +77,16 @@ def is_masked(value: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    folded = fold(value.strip(" \t\"'`"))
-    if _PLACEHOLDER_WRAPPED.match(value.strip()) or folded in _PLACEHOLDER_WORDS:
+    stripped = value.strip().rstrip(".,;:")
+    folded = fold(stripped.strip(" \t\"'`()[]{}<>«»"))
+    if _PLACEHOLDER_WRAPPED.match(stripped) or folded in _PLACEHOLDER_WORDS:
         return True
+    if stripped[:1] in "([{<" and (" " in stripped or stripped[-1:] in ")]}>"):
+        return True  # "(entrée « SQL prod »)", "(CBC)": a note in brackets, not a secret
+    if (" " in folded or _IDENTIFIER.match(folded)) and PASSWORD_RE.search(folded.replace("_", " ")):
+        return True  # "db_password", "Mot de passe VNC": the name of a password, not its value
+    if _IDENTIFIER.match(folded) and any(term in folded for term in _PASSWORD_STEMS):
+        return True  # "viewonlypassword", "UserPasswd": an identifier naming a password
     if "example" in folded or "exemple" in folded or "changeme" in folded or "change_me" in folded:
         return True
     if folded.startswith(("your", "my_", "votre", "ihr_", "tu_", "il_tuo", "uw_")) and _LETTERS_ONLY.match(
@@ -90,7 +102,11 @@ def is_pointer(value: str) -> bool:
 
 
 def is_policy_prose(value: str) -> bool:
-    return len(value.split()) >= 3 and bool(_POLICY.search(value))
+    words = value.split()
+    if len(words) >= 3 and _POLICY.search(value):
+        return True
+    # "Saisissez votre mot de passe": several plain words are a sentence, not a password
+    return len(words) >= 3 and sum(1 for w in words if _LETTERS_ONLY.match(w.strip(".,;:!?"))) >= len(words) - 1
 
 
 def is_code_reference(value: str) -> bool:
@@ -106,7 +122,7 @@ def is_other_data(value: str) -> bool:
     """Dates, phone numbers, IP addresses, versions, UUIDs, hashes, file names, e-mails, URLs."""
     stripped = value.strip()
     return bool(_DATE.match(stripped) or _PHONE.match(stripped) or _IPV4.match(stripped)
-                or _VERSION.match(stripped) or _UUID.match(stripped) or _HEX_HASH.match(stripped)
+                or _VERSION.match(stripped) or _YEARS.match(stripped) or _UUID.match(stripped) or _HEX_HASH.match(stripped)
                 or _FILE_NAME.match(stripped) or _EMAIL.match(stripped) or _URL.match(stripped))
 
 

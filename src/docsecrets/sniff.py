@@ -45,7 +45,7 @@ def suffix_of(name: str) -> str:
     if base.endswith((".tar.gz", ".tar.bz2", ".tar.xz")):
         return "tar." + base.rsplit(".", 1)[-1]
     if "." not in base.strip("."):
-        return base.lstrip(".")  # ".env" -> "env"
+        return base.lstrip(".") if base.startswith(".") else ""  # ".env" -> "env", "README" -> ""
     return base.rsplit(".", 1)[-1]
 
 
@@ -63,7 +63,7 @@ def sniff(data: bytes, name: str = "") -> str:
         return "pdf"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
-    if head.startswith(b"BZh") and suffix in ("bz2", "tar.bz2", "tbz", "tbz2"):
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"\x31\x41\x59\x26\x53\x59":
         return "bz2"
     if head.startswith(b"\xfd7zXZ\x00"):
         return "xz"
@@ -174,10 +174,6 @@ def _sniff_text(text: str, suffix: str) -> str:
             return "eml"
     if suffix in ("csv", "tsv", "tab"):
         return "csv"
-    if suffix in ("vnc",):
-        return "vnc"
-    if suffix in ("rdp",):
-        return "rdp"
     if suffix in ("xls", "xlt") and "\t" in stripped[:1024]:
         return "csv"  # tab-separated text saved as .xls by web exports
     return "text"

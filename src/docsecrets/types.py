@@ -82,6 +82,7 @@ class Segment:
     text: str
     location: Location
     hidden: str | None = None
+    code: bool = False  # source code: only string literals can be secret values
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -39,8 +39,6 @@ EXTRACTORS: dict[str, str] = {
     "msg": "msg",
     "doc": "doc",
     "ppt": "ppt",
-    "vnc": "remote_files",
-    "rdp": "remote_files",
     "zip": "archive",
     "tar": "archive",
     "gzip": "archive",

@@ -75,8 +75,9 @@ class SafeZip:
                         raise LimitExceeded(f"part {name!r} inflates past {limits.max_part_size:,} bytes")
                     _check_ratio(name, read, info.compress_size, self._ctx)
                     yield chunk
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                NotImplementedError) as exc:
+        except NotImplementedError as exc:
+            raise ExtractError(f"part {name!r} uses an unsupported compression method: {exc}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise ExtractError(f"part {name!r} is corrupt: {exc}") from None
         except RuntimeError as exc:  # zipfile says "File is encrypted, password required"
             raise EncryptedError(f"archive member {name!r}: {exc}") from None

@@ -12,7 +12,7 @@ from docsecrets.rules.base import Match, Rule, TextRule
 from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
 from docsecrets.rules.known_tokens import TOKEN, KnownTokens
-from docsecrets.rules.kv_password import PASSWORD, SECRET, AdminSlashPassword, PasswordAssignment
+from docsecrets.rules.kv_password import PASSWORD, SECRET, UserSlashPassword, PasswordAssignment
 from docsecrets.rules.remote_access import REMOTE_ACCESS
 from docsecrets.rules.remote_files import RDP_PASSWORD, VNC_PASSWORD, RdpPasswords, VncPasswords
 from docsecrets.rules.table_password import TABLE_PASSWORD, TABLE_SECRET
@@ -35,7 +35,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     UrlCredentials(),
     CommandLinePasswords(),
     PasswordAssignment(),
-    AdminSlashPassword(),
+    UserSlashPassword(),
 )
 
 RULES: tuple[Rule, ...] = (

@@ -17,7 +17,11 @@ from docsecrets.rules.vocabulary import (
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
     PASSWORD_TERMS,
+    PASSWORD_RE,
+    SECRET_KEY_RE,
     SECRET_KEY_TERMS,
+    WEAK_PASSWORD_TERMS,
+    AMBIGUOUS_TERMS,
     fold,
     fold_keep_length,
 )
@@ -32,8 +36,14 @@ SECRET = Rule(
     description="A key, token or client secret assigned to a telling name (api_key, client_secret, ...)",
     help="Revoke the key and issue a new one; load it from a secret store at run time.")
 
-_KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z])")
-_SECRET_KEYWORD = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
+# No look-ahead here: the end of a label is checked by _keyword_ends_ok (camelCase aware).
+_KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
+_SECRET_KEYWORD = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")")
+_WEAK_KEYWORD = re.compile(r"(?:" + "|".join(WEAK_PASSWORD_TERMS) + r")")
+# `<add key="SmtpPassword" value="X"/>`, Postman's `{"key": "apikey", "value": "X"}`
+_NAMED_VALUE = re.compile(
+    r"""\b(?:key|name)["']?\s*[:=]\s*["'](?P<name>[^"'\n]{1,64})["']\s*,?\s*["']?value["']?\s*[:=]\s*"""
+    r"""["'](?P<v>[^"'\n]{1,256})["']""", re.IGNORECASE)
 _LOGIN_BEFORE = re.compile(r"(?:" + "|".join(re.escape(t) for t in LOGIN_TERMS) + r")\s*/\s*$")
 
 # What may stand between a label and its separator: closing quotes/brackets of a key
@@ -53,6 +63,7 @@ _BARE = re.compile(r"""[^\s"'`]{1,256}""")
 _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
+_DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
 
 def _keyword_starts_ok(original: str, folded: str, start: int) -> bool:
@@ -72,8 +83,19 @@ def _keyword_starts_ok(original: str, folded: str, start: int) -> bool:
     return word.isupper() and start - word_start <= 6
 
 
+def _keyword_ends_ok(original: str, folded: str, end: int) -> bool:
+    """The label must end a word: before a non-letter, or at a camelCase boundary (MotDePasseBDD)."""
+    if end >= len(folded) or not folded[end].isalpha():
+        return True
+    if original[end].isupper() and original[end - 1].islower():
+        return True
+    # SHOUTED env names: DB_PASSWORDS is a word, PASSWORDFILE is not a password
+    return False
+
+
 def _looks_like_password(value: str) -> bool:
     """Used when the label has no separator ("MDP X"): a bare word must look like a password."""
+    value = value.rstrip(".,;:!?")
     if len(value) < 4 or len(value) > 64:
         return False
     if _PASSWORDISH.search(value):
@@ -98,7 +120,10 @@ def _read_value(text: str, pos: int, sep: str) -> tuple[str, int, int] | None:
         return bracketed.group(0), pos, bracketed.end()
     quoted = _QUOTED.match(text, pos)
     if quoted:
-        return quoted.group("v"), quoted.start("v"), quoted.end("v")
+        value = quoted.group("v")
+        if value != value.strip() or value.count(" ") >= 2:
+            return None  # "` and JDBC `", "Saisissez votre mot de passe": prose between quotes
+        return value, quoted.start("v"), quoted.end("v")
     bare = (_BARE_EQ if "=" in sep else _BARE).match(text, pos)
     if not bare:
         return None
@@ -122,13 +147,28 @@ class PasswordAssignment:
 
     def scan(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
-        for kind, pattern in (("password", _KEYWORD), ("secret", _SECRET_KEYWORD)):
+        for kind, pattern in (("password", _KEYWORD), ("secret", _SECRET_KEYWORD), ("weak", _WEAK_KEYWORD)):
             for key in pattern.finditer(folded):
-                if not _keyword_starts_ok(text, folded, key.start()):
+                if not _keyword_starts_ok(text, folded, key.start()) or \
+                        not _keyword_ends_ok(text, folded, key.end()):
                     continue
                 match = self._value_after(text, key.start(), key.end(), kind)
                 if match is not None:
                     yield match
+        if "value" in folded:
+            yield from self._named_values(text)
+
+    def _named_values(self, text: str) -> Iterator[Match]:
+        for found in _NAMED_VALUE.finditer(text):
+            name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", found.group("name"))).replace("_", " ")
+            value = found.group("v")
+            if PASSWORD_RE.search(name) and not filters.not_a_secret(value):
+                yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
+                            description=f"value of '{found.group('name')}'")
+            elif SECRET_KEY_RE.search(name.replace(" ", "_")) and _looks_like_key(value) and \
+                    not filters.not_a_secret(value, allow_other_data=True):
+                yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
+                            is_password=False, description=f"value of '{found.group('name')}'")
 
     def _value_after(self, text: str, key_start: int, key_end: int, kind: str) -> Match | None:
         # Skip the rest of an identifier (DB_PASSWORD_FILE, password_hash) before the tail.
@@ -146,6 +186,8 @@ class PasswordAssignment:
             return None
         sep = tail.group("sep").strip().lower()
         qualifiers = tail.group("qual").split()
+        if sep == "," and (qualifiers or not any(q in tail.group("close") for q in "\"'`")):
+            return None  # only `define('DB_PASSWORD', 'x')` separates a quoted name and value by a comma
         if qualifiers and NOT_A_PASSWORD_COLUMN.search(fold(" ".join(qualifiers))):
             return None  # "password reset: ...", "mot de passe oublié : ..."
         found = _read_value(text, tail.end(), sep)
@@ -162,40 +204,57 @@ class PasswordAssignment:
                 value, start = last, start + len(head) + 1
         if not sep or sep in ("is", "est", "ist", "es", "era", "e", "è", "é", "was", "etait", "était",
                               "wordt", "lautet"):
-            # No explicit separator: only a value that looks like a password counts.
-            if not _looks_like_password(value):
+            # No explicit separator: only a value that looks like a password counts, after a
+            # label that cannot be an ordinary word.
+            if not _looks_like_password(value) or _DOTTED_NAME.match(value) or \
+                    fold(text[key_start:key_end]) in AMBIGUOUS_TERMS:
                 return None
-        if qualifiers and not _looks_like_password(value):
+        if (qualifiers or kind == "weak") and not _looks_like_password(value):
             return None
+        if value.isalpha() and re.match(r"[ \t]+[^\W\d_]{2,}", text[stop:stop + 40]):
+            return None  # "Passwort: wird bei der ersten Anmeldung ...": prose, not a value
         if kind == "secret":
             if not _looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
                 return None
             return Match(rule=SECRET, secret=value, start=start, end=stop, is_password=False, priority=10,
                          description=f"value of '{text[key_start:end].strip()}'")
-        if filters.not_a_secret(value):
+        if filters.not_a_secret(value) or (sep and "=" not in sep and ":" not in sep and " " in value):
             return None
         label = text[key_start:end].strip()
         return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=10,
                      description=f"after '{label}'")
 
 
-class AdminSlashPassword:
-    """'admin / Welcome38' written without any label: a common way to hand over an account."""
+class UserSlashPassword:
+    """'accès GED : ged_urg / astr@7892', 'se connecter avec demo / Radio-2010', 'admin / Welcome38':
+    an account and its password handed over together, without a password label."""
 
     rule = PASSWORD
-    _PATTERN = re.compile(
-        r"(?<![\w/])(?:admin|administrator|administrateur|root|sa|sysadmin|superuser|support|system|"
-        r"manager|oracle|postgres|pi|ubnt|operator)\s+/\s+(?P<v>[^\s/]{4,64})(?=$|[\s,;.)])",
+    _PAIR = re.compile(r"(?<![\w/])(?P<user>[A-Za-z][\w.@\\-]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/]{4,64})(?=$|[\s,;)])")
+    _CUE = re.compile(
+        r"(?:\b(?:acces|access|login|logon|identifiants?|compte|credentials?|connecter avec|connect(?:ed)? with|"
+        r"log ?in with|sign in with|anmelden mit|zugang|zugangsdaten|anmeldung|acceso|accesso|toegang|acesso|"
+        r"inloggen met|conectar(?:se)? con|accedere con|entrar com|user ?/ ?pass\w*|utilisateur)\b[^\n]{0,40}$)",
         re.IGNORECASE)
+    _ACCOUNTS = re.compile(r"(?:admin|administrator|administrateur|root|sa|sysadmin|superuser|support|system|"
+                           r"manager|oracle|postgres|pi|ubnt|operator)$", re.IGNORECASE)
 
     def scan(self, text: str) -> Iterator[Match]:
-        for found in self._PATTERN.finditer(text):
+        if "/" not in text:
+            return
+        for found in self._PAIR.finditer(text):
             value = found.group("v").rstrip(_TRAILING)
-            if _looks_like_password(value) and not filters.not_a_secret(value) and any(
-                    c.isdigit() for c in value):
-                yield Match(rule=PASSWORD, secret=value, start=found.start("v"),
-                            end=found.start("v") + len(value), priority=5, confidence="medium",
-                            description="account / password pair")
+            user = found.group("user")
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            before = fold(text[line_start:found.start()])
+            if not (self._CUE.search(before) or self._ACCOUNTS.match(user)):
+                continue
+            if not (_looks_like_password(value) and any(c.isdigit() for c in value)) or filters.not_a_secret(value):
+                continue
+            if user.isdigit() or "://" in text[max(0, found.start() - 10):found.start()]:
+                continue
+            yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.start("v") + len(value),
+                        priority=5, confidence="medium", description=f"account '{user}' / password pair")
 
 
-__all__ = ["PASSWORD", "SECRET", "AdminSlashPassword", "PasswordAssignment"]
+__all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword"]

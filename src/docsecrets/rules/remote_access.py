@@ -22,7 +22,7 @@ _URL = re.compile(r"\b(?:https?|ftps?|sftp|ssh|vnc|rdp|smb|ldaps?)://[^\s\"'<>|]
 _UNC = re.compile(r"\\\\[A-Za-z0-9][\w.-]{1,62}")
 _HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}"
                    r"(?:local|lan|intra|intranet|internal|corp|priv|home|fr|com|net|org|de|es|it|nl|pt|be|ch|lu|eu|"
-                   r"at|uk|io|cloud|sante|hopital|hosp)\b", re.IGNORECASE)
+                   r"at|uk|io|cloud|sante|hopital|hosp)\b")  # lower case: ADO.NET is not a host
 _REMOTE_ID = re.compile(r"(?<!\d)\d{3}[ ]?\d{3}[ ]?\d{3,4}(?!\d)")
 
 

@@ -32,6 +32,8 @@ TABLE_SECRET = Rule(
 _LABEL_MAX_WORDS = 5
 _LABEL_MAX_CHARS = 48
 _WORD = re.compile(r"[a-z0-9]+")
+_DOTTED = re.compile(r"[a-z0-9]{2}\.[a-z0-9]")
+_VALUE_LIKE = re.compile(r"://|@|\\\\|\d+\.\d+\.\d+|[A-Za-z]\d|\d[A-Za-z]|[!#$%*?+]\S")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +90,7 @@ class TableReader:
             column = self.columns.get(cell.column)
             if column is None:
                 continue
-            secret = _cell_secret(cell.text, column.label)
+            secret = _cell_secret(cell.text, column.label, allow_other_data=column.secret_kind)
             if secret is None:
                 continue
             if column.secret_kind:
@@ -128,11 +130,11 @@ def _password_label(text: str) -> str | None:
     words = _WORD.findall(folded)
     if not words or len(words) > _LABEL_MAX_WORDS:
         return None
-    if NOT_A_PASSWORD_COLUMN.search(folded) or "?" in stripped:
-        return None
+    if NOT_A_PASSWORD_COLUMN.search(folded) or "?" in stripped or _DOTTED.search(folded):
+        return None  # about passwords, a question, or a dotted name (MDPPRD.MDP.SAS)
     if PASSWORD_RE.search(folded.replace("_", " ")):
         return "password"
-    if SECRET_KEY_RE.search(folded.replace(" ", "_")) and ("key" in folded or "secret" in folded or "token" in folded
+    if (SECRET_KEY_RE.search(folded) or SECRET_KEY_RE.search(folded.replace(" ", "_"))) and ("key" in folded or "secret" in folded or "token" in folded
                                                            or "cle" in words):
         return "secret"
     return None
@@ -157,6 +159,8 @@ def _is_header_row(cells: list[Cell], labels: dict[int, str | None]) -> bool:
     others = [c for c in cells if labels[c.column] is None]
     if not others:
         return True
+    if any(_VALUE_LIKE.search(c.text) for c in others):
+        return False  # a URL, an address or a password-looking word: this row holds data
     header_like = sum(1 for c in others if _is_header_like(c.text))
     return header_like * 2 >= len(others)
 
@@ -171,12 +175,12 @@ def _is_row_label_value(cell: Cell) -> bool:
     return not (words and all(w in HEADER_WORDS for w in words))
 
 
-def _cell_secret(text: str, label: str) -> str | None:
+def _cell_secret(text: str, label: str, *, allow_other_data: bool = False) -> str | None:
     """The password inside a cell under (or beside) a password label, or None."""
     value = text.strip()
     if not value or "\n" in value.strip() and len(value.split()) > 3:
         return None
-    if filters.not_a_secret(value):
+    if filters.not_a_secret(value, allow_other_data=allow_other_data):
         return None
     words = value.split()
     if len(words) > 1:

@@ -111,7 +111,12 @@ NOT_A_PASSWORD_COLUMN = re.compile(
     r"communique|a changer|to change|doit|must|muss|should|verschlusselt|ablauf|gultig\w*)\b")
 
 PASSWORD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z0-9])")
-SECRET_KEY_RE = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")")
+SECRET_KEY_RE = re.compile(r"(?<![a-z])(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
+# Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
+WEAK_PASSWORD_TERMS: tuple[str, ...] = (r"cle", r"clef", r"schlussel", r"sleutel", r"chiave", r"chave")
+# Short labels that are also ordinary words or abbreviations ("PASS +PUMP", "PW 40"): they count
+# only with an explicit separator ("pass: X", "PW=X").
+AMBIGUOUS_TERMS = frozenset({"pass", "passe", "pw", "psk", "clave"})
 
 
 def access_kind(folded: str) -> str | None:

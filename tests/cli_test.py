@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import pathlib
+
+from click.testing import CliRunner
+
+from docsecrets.cli import cli
+from tests.fixtures.infos_builders import make_infos_xls
+
+PW = "Triage" + "*08"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_infos_et_contacts_every_password_with_sheet_and_cell(tmp_path: pathlib.Path) -> None:
+    expected = make_infos_xls(tmp_path / "InfosEtContacts.xls")
+    code, out = run("scan", "--format", "json", "--show-secrets", "--jobs", "1", str(tmp_path))
+    assert code == 1
+    found = {(f["location"]["part"], f["location"]["cell"], f["secret"]) for f in json.loads(out)["findings"]}
+    assert found == {("Contacts", cell, secret) for cell, secret in expected}
+    assert not any(secret.endswith(".0") for _, secret in expected)
+
+
+def test_infos_et_contacts_vnc_and_database_rows_are_critical_remote_access(tmp_path: pathlib.Path) -> None:
+    make_infos_xls(tmp_path / "InfosEtContacts.xls", count=2)
+    findings = json.loads(run("scan", "--format", "json", str(tmp_path))[1])["findings"]
+    by_cell = {f["location"]["cell"]: f for f in findings}
+    assert by_cell["J4"]["rule"] == "DS130" and by_cell["J4"]["description"].startswith("VNC access to 10.")
+    assert by_cell["P4"]["severity"] == "critical" and by_cell["P4"]["description"].startswith("database access")
+
+
+def test_masked_twin_is_clean(tmp_path: pathlib.Path) -> None:
+    make_infos_xls(tmp_path / "InfosEtContacts.xls", masked=True)
+    code, out = run("scan", str(tmp_path))
+    assert code == 0
+    assert out.startswith("0 findings")
+
+
+def test_secrets_are_redacted_unless_asked(tmp_path: pathlib.Path) -> None:
+    (tmp_path / ".env").write_text(f"DB_PASSWORD={PW}\n")
+    code, text = run("scan", str(tmp_path))
+    assert code == 1 and PW not in text and "T*******8" in text
+    code, js = run("scan", "--format", "json", str(tmp_path))
+    assert PW not in js and json.loads(js)["findings"][0]["secret"] == "T*******8"
+    code, shown = run("scan", "--format", "json", "--show-secrets", str(tmp_path))
+    assert json.loads(shown)["findings"][0]["secret"] == PW
+
+
+def test_text_output_names_file_location_rule_and_severity(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "notes.txt").write_text(f"serveur de fichiers\nmdp : {PW}\n")
+    code, out = run("scan", str(tmp_path / "notes.txt"))
+    first = out.splitlines()[0]
+    assert first == f"{tmp_path / 'notes.txt'}: line 2: MEDIUM DS101 password-assignment: T*******8  (after 'mdp')"
+    assert out.splitlines()[-1].startswith("1 finding (1 medium) in 1 file; 1 scanned, 0 unscannable")
+
+
+def test_exit_codes(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "clean.txt").write_text("rien à signaler\n")
+    assert run("scan", str(tmp_path))[0] == 0
+    (tmp_path / "leak.txt").write_text(f"password: {PW}\n")
+    assert run("scan", str(tmp_path))[0] == 1
+    assert run("scan", "--fail-on", "high", str(tmp_path))[0] == 0
+    assert run("scan", "--format", "nope", str(tmp_path))[0] == 2
+    assert run("scan", "--min-severity", "critical", str(tmp_path))[1].startswith("0 findings")
+
+
+def test_unreadable_file_is_an_error_and_the_scan_goes_on(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "a_broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (tmp_path / "b.txt").write_text(f"mdp={PW}\n")
+    code, out = run("scan", "--format", "json", str(tmp_path))
+    document = json.loads(out)
+    assert code == 1
+    assert [e["path"] for e in document["errors"]] == [str(tmp_path / "a_broken.xlsx")]
+    assert [f["path"] for f in document["findings"]] == [str(tmp_path / "b.txt")]
+
+
+def test_rules_lists_every_rule() -> None:
+    code, out = run("rules")
+    assert code == 0
+    assert out.splitlines()[0].startswith("DS000  medium")
+    assert any(line.startswith("DS130  critical  remote-access-credential") for line in out.splitlines())

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docsecrets.engine import fingerprint, redact, scan_bytes, scan_text
+from docsecrets.types import Severity
+
+PW = "Labo" + "2019$"
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_redacted_never_contains_the_secret(secret: str) -> None:
+    shown = re.sub(r"…\(\d+ chars\)$", "", redact(secret))
+    assert len(secret) <= 4 or secret not in shown
+    assert sum(1 for c in shown if c != "*") <= 4
+
+
+def test_redaction_shape() -> None:
+    assert redact("Urgences2013!") == "Ur*********3!"
+    assert redact("sa") == "**"
+    assert redact("vnc123") == "v****3"
+
+
+def test_fingerprint_ignores_location_but_not_the_secret() -> None:
+    a = scan_bytes(f"\nmdp = {PW}\n".encode(), path="notes.txt").findings[0]
+    b = scan_bytes(f"\n\n\n\nmdp = {PW}\n".encode(), path="notes.txt").findings[0]
+    c = scan_bytes(f"\nmdp = {PW}x\n".encode(), path="notes.txt").findings[0]
+    assert a.location.line == 2 and b.location.line == 5
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+    assert a.fingerprint == fingerprint("DS101", "notes.txt", (), PW)
+
+
+def test_overlapping_rules_report_once() -> None:
+    found = scan_text(f"postgresql://app:{PW}@db/prod?password={PW}")
+    assert [m.rule.id for m in found] == ["DS110"]
+
+
+def test_remote_access_pairs_credential_with_target_and_kind() -> None:
+    result = scan_bytes(f"Serveur PACS 10.20.30.40 accès VNC, mdp : {PW}\n".encode(), path="n.txt")
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity) == ("DS130", Severity.CRITICAL)
+    assert finding.description == "VNC access to 10.20.30.40"
+
+
+def test_members_of_archives_carry_their_chain() -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("site/config.php", f"<?php\n$db_password = '{PW}';\n")
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.writestr("backup.zip", inner.getvalue())
+    (finding,) = scan_bytes(outer.getvalue(), path="www.zip").findings
+    assert finding.chain == ("backup.zip", "site/config.php")
+    assert finding.location.line == 2 and finding.secret == PW
+
+
+def test_encrypted_document_is_an_unscannable_finding_and_an_error() -> None:
+    import olefile  # noqa: F401  (the sniffer reads OLE directories)
+
+    from tests.fixtures.mail_builders import make_ole
+
+    data = make_ole({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 64, "EncryptedPackage": b"\x00" * 64})
+    result = scan_bytes(data, path="classeur.xlsx")
+    assert [(f.rule_id, f.severity) for f in result.findings] == [("DS000", Severity.MEDIUM)]
+    assert result.errors[0].kind == "encrypted" and "encrypted" in result.errors[0].error
+
+
+def test_empty_document_and_random_bytes_are_errors() -> None:
+    assert scan_bytes(b"", path="vide.docx").errors[0].error.startswith("empty file")
+    assert scan_bytes(b"", path="vide.txt").errors == ()
+    assert "matches no known format" in scan_bytes(bytes(range(256)) * 4, path="x.pdf").errors[0].error

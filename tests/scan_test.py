@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import time
+
+import pytest
+
+from docsecrets import scan as scan_module
+from docsecrets.limits import DEFAULT_LIMITS, MiB
+from docsecrets.scan import ScanOptions, scan_paths
+from docsecrets.walk import iter_files
+
+PW = "Radio" + ".10"
+
+
+def options(**limits: object) -> ScanOptions:
+    return ScanOptions(limits=dataclasses.replace(DEFAULT_LIMITS, **limits), jobs=2)  # type: ignore[arg-type]
+
+
+def test_results_are_sorted_and_complete(tmp_path: pathlib.Path) -> None:
+    for name in ("c.txt", "a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"mdp = {PW}\n")
+    results = scan_paths([str(tmp_path)], options=options())
+    assert [pathlib.Path(r.path).name for r in results] == ["a.txt", "b.txt", "c.txt"]
+    assert all(r.findings[0].secret == PW for r in results)
+
+
+def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "hang.txt").write_text("x\n")
+    (tmp_path / "ok.txt").write_text(f"mdp = {PW}\n")
+    real = scan_module.scan_file
+
+    def slow(path: str, limits: object) -> object:
+        if path.endswith("hang.txt"):
+            time.sleep(60)
+        return real(path, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "scan_file", slow)  # workers are forked: they see the patch
+    started = time.monotonic()
+    results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options(timeout=1.0))}
+    assert time.monotonic() - started < 20
+    assert results["hang.txt"].errors[0].kind == "timeout"
+    assert "timed out after 1 s" in results["hang.txt"].errors[0].error
+    assert results["ok.txt"].findings[0].secret == PW
+
+
+def test_a_ballooning_reader_hits_the_memory_cap(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "big.txt").write_text("x\n")
+
+    def greedy(path: str, limits: object) -> object:
+        blocks = [bytearray(64 * MiB) for _ in range(64)]  # 4 GiB
+        return blocks
+
+    monkeypatch.setattr(scan_module, "scan_file", greedy)
+    (result,) = scan_paths([str(tmp_path)], options=options(memory=512 * MiB))
+    assert result.errors[0].kind == "memory"
+
+
+def test_files_over_the_size_limit_are_reported(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "huge.txt").write_bytes(b"a" * 5000)
+    (result,) = scan_paths([str(tmp_path)], options=options(max_file_size=1000))
+    assert "over the size limit" in result.errors[0].error
+
+
+def test_walk_never_opens_fifos_nor_follows_links_out(tmp_path: pathlib.Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "doc.txt").write_text("x")
+    os.mkfifo(tree / "pipe")
+    (tmp_path / "outside.txt").write_text("secret elsewhere")
+    (tree / "out_link.txt").symlink_to(tmp_path / "outside.txt")
+    (tree / "loop").symlink_to(tree)
+    (tree / ".git").mkdir()
+    (tree / ".git" / "config").write_text("x")
+    found = {pathlib.Path(c.path).name: c.skipped for c in iter_files([str(tree)])}
+    assert found["doc.txt"] is None
+    assert found["pipe"].startswith("not a regular file")
+    assert found["out_link.txt"].startswith("symlink out of the scanned tree")
+    assert "config" not in found and "loop" not in found
+
+
+def test_unreadable_file_is_reported(tmp_path: pathlib.Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads everything")
+    target = tmp_path / "locked.txt"
+    target.write_text("x")
+    target.chmod(0)
+    (result,) = scan_paths([str(tmp_path)], options=options())
+    assert "cannot open" in result.errors[0].error
