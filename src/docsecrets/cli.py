@@ -28,7 +28,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
@@ -61,6 +61,14 @@ def scan(paths: Sequence[str], output_format: str, show_secrets: bool, output: s
         from docsecrets.report import json as json_report
 
         rendered = json_report.render(report)
+    elif output_format == "sarif":
+        from docsecrets.report import sarif
+
+        rendered = sarif.render(report)
+    elif output_format == "github":
+        from docsecrets.report import github
+
+        rendered = github.render(report)
     else:
         from docsecrets.report import text as text_report
 

@@ -11,6 +11,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
+from typing import IO
 
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded
@@ -24,7 +25,8 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                NotImplementedError) as exc:
             raise ExtractError(f"not a readable zip container: {exc}") from None
         if len(infos) > ctx.limits.max_members:
             raise LimitExceeded(f"{len(infos)} archive members (limit {ctx.limits.max_members})")
@@ -49,9 +51,9 @@ class SafeZip:
     def read(self, name: str) -> bytes:
         return b"".join(self.iter_chunks(name))
 
-    def open(self, name: str) -> io.RawIOBase:
+    def open(self, name: str) -> IO[bytes]:
         """A file object over the member that enforces the limits while it is read."""
-        return _ChunkReader(self.iter_chunks(name))
+        return io.BufferedReader(_ChunkReader(self.iter_chunks(name)))
 
     def iter_chunks(self, name: str) -> Iterator[bytes]:
         info = self._infos.get(name)
