@@ -33,10 +33,10 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
     (tmp_path / "ok.txt").write_text(f"mdp = {PW}\n")
     real = scan_module.scan_file
 
-    def slow(path: str, limits: object) -> object:
+    def slow(path: str, limits: object, config: object = None) -> object:
         if path.endswith("hang.txt"):
             time.sleep(60)
-        return real(path, limits)  # type: ignore[arg-type]
+        return real(path, limits, config)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan_module, "scan_file", slow)  # workers are forked: they see the patch
     started = time.monotonic()
@@ -50,7 +50,7 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
 def test_a_ballooning_reader_hits_the_memory_cap(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "big.txt").write_text("x\n")
 
-    def greedy(path: str, limits: object) -> object:
+    def greedy(path: str, limits: object, config: object = None) -> object:
         blocks = [bytearray(64 * MiB) for _ in range(64)]  # 4 GiB
         return blocks
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docsecrets.extract import get_extractor
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
-from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule
+from docsecrets.config import Config
+from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableReader
 from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
@@ -45,10 +48,10 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] == text[start - 1]
 
 
-def scan_text(text: str) -> list[Match]:
+def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match]:
     """Every rule over one piece of text; overlapping matches keep the most specific one."""
     found: list[Match] = []
-    for rule in TEXT_RULES:
+    for rule in rules:
         found.extend(rule.scan(text))
     if len(found) < 2:
         return found
@@ -95,18 +98,46 @@ def normalise_path(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
+@dataclass(frozen=True, slots=True)
+class _RuleSet:
+    text_rules: tuple[TextRule, ...]
+    extra_labels: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=8)
+def _rules_for(config: Config) -> _RuleSet:
+    """The text rules a configuration asks for: ours, extra labels, and custom regex rules."""
+    if not config.keywords and not config.rules:
+        return _RuleSet(TEXT_RULES, None)
+    from docsecrets.rules.custom import RegexRule
+    from docsecrets.rules.kv_password import PasswordAssignment
+    from docsecrets.rules.vocabulary import fold
+
+    rules: list[TextRule] = [RegexRule(spec) for spec in config.rules]
+    extra: re.Pattern[str] | None = None
+    if config.keywords:
+        rules.append(PasswordAssignment(extra_terms=config.keywords))
+        extra = re.compile("|".join(re.escape(fold(k)) for k in config.keywords))
+    return _RuleSet((*TEXT_RULES, *rules), extra)
+
+
 @dataclass(slots=True)
 class _Collector:
     path: str
+    config: Config = field(default_factory=Config)
+    rules: _RuleSet = field(default_factory=lambda: _RuleSet(TEXT_RULES, None))
     findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
     priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
 
     def add(self, *, rule: Rule, secret: str, location: Location, chain: tuple[str, ...], hidden: str | None,
             description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
+        if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
+            return
         key = (chain, location, secret)
         if self.priorities.get(key, -1) >= priority:
             return
+        severity = self.config.severity_for(rule.id, severity or rule.severity)  # type: ignore[arg-type]
         self.priorities[key] = priority
         self.findings[key] = Finding(
             rule_id=rule.id, rule_name=rule.name, severity=severity or rule.severity,  # type: ignore[arg-type]
@@ -118,9 +149,10 @@ class _Collector:
         self.errors.append(FileError(path=self.path, error=message, chain=chain, kind=kind))
 
 
-def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Scan one top-level file already read into memory."""
-    out = _Collector(path=path)
+    config = config or Config()
+    out = _Collector(path=path, config=config, rules=_rules_for(config))
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
@@ -150,7 +182,8 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
             if isinstance(item, Segment):
                 _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
             elif isinstance(item, Row):
-                _scan_row(item, tables.setdefault(item.table, TableReader()), chain=chain, out=out,
+                _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
+                          chain=chain, out=out,
                           inherited=inherited)
             elif isinstance(item, Member):
                 _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
@@ -190,7 +223,7 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
     text = segment.text[: limits.max_segment_chars]
     if len(text) < 4:
         return
-    matches = scan_text(text)
+    matches = scan_text(text, out.rules.text_rules)
     if not matches:
         return
     hidden = segment.hidden or inherited
@@ -238,7 +271,7 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
                                      priority=_TABLE_PRIORITY)))
     for cell in row.cells:
         if len(cell.text) >= 4:
-            hits.extend((cell, match) for match in scan_text(cell.text))
+            hits.extend((cell, match) for match in scan_text(cell.text, out.rules.text_rules))
     if not hits:
         return
     row_text = " | ".join(c.text for c in row.cells)

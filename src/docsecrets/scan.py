@@ -8,6 +8,7 @@ back sorted by path whatever the scheduling.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import multiprocessing
 import os
 import stat
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from docsecrets.config import Config
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.types import FileError, FileResult
 from docsecrets.walk import DEFAULT_EXCLUDES, iter_files
@@ -31,9 +33,10 @@ class ScanOptions:
     jobs: int = 0  # 0: one per CPU
     excludes: tuple[str, ...] = DEFAULT_EXCLUDES
     isolate: bool = True  # run readers in worker processes (False: in this process, for tests)
+    config: Config = field(default_factory=Config)
 
 
-def scan_file(path: str, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Read one regular file and scan it, in the current process."""
     from docsecrets.engine import scan_bytes  # the engine pulls in the rules: workers pay, not the CLI
 
@@ -56,7 +59,7 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         return _error_result(path, f"cannot read: {exc.strerror or exc}", "unreadable")
     finally:
         os.close(fd)
-    return scan_bytes(data, path=path, limits=limits)
+    return scan_bytes(data, path=path, limits=limits, config=config)
 
 
 def _error_result(path: str, reason: str, kind: str) -> FileResult:
@@ -67,7 +70,9 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
                on_result: ResultCallback | None = None) -> list[FileResult]:
     results: list[FileResult] = []
     tasks: list[str] = []
-    for candidate in iter_files(paths, excludes=options.excludes):
+    for candidate in iter_files(paths, excludes=options.excludes + options.config.exclude):
+        if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
+            candidate = type(candidate)(candidate.path, skipped="allowlisted path (configuration)")
         if candidate.skipped:
             skipped = FileResult(path=candidate.path, skipped=candidate.skipped)
             results.append(skipped)
@@ -83,7 +88,7 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
 
     if not options.isolate:
         for path in tasks:
-            collect(scan_file(path, options.limits))
+            collect(scan_file(path, options.limits, options.config))
     else:
         _Pool(options).run(tasks, collect)
     results.sort(key=lambda r: r.path)
@@ -94,7 +99,16 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
 # worker processes
 
 
-def _worker_main(conn: Connection, limits: Limits) -> None:
+def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    from docsecrets.engine import normalise_path
+
+    normal = normalise_path(path)
+    return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(path, p) for p in patterns)
+
+
+def _worker_main(conn: Connection, limits: Limits, config: Config) -> None:
     try:
         import resource
 
@@ -109,7 +123,7 @@ def _worker_main(conn: Connection, limits: Limits) -> None:
         if path is None:
             return
         try:
-            result = scan_file(path, limits)
+            result = scan_file(path, limits, config)
         except MemoryError:
             result = _error_result(path, "unscannable: memory limit exceeded", "memory")
         except BaseException as exc:  # noqa: BLE001 - e.g. a Rust panic from a native reader
@@ -141,7 +155,7 @@ class _Pool:
     def _spawn(self) -> _Worker:
         ctx = self._context()
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_worker_main, args=(child, self.options.limits), daemon=True)
+        process = ctx.Process(target=_worker_main, args=(child, self.options.limits, self.options.config), daemon=True)
         process.start()
         child.close()
         return _Worker(process=process, conn=parent)

@@ -145,9 +145,17 @@ def _read_value(text: str, pos: int, sep: str) -> tuple[str, int, int] | None:
 class PasswordAssignment:
     rule = PASSWORD
 
+    def __init__(self, extra_terms: tuple[str, ...] = ()) -> None:
+        """`extra_terms`: more password labels from the project's configuration."""
+        self._patterns: tuple[tuple[str, re.Pattern[str]], ...] = (
+            ("password", _KEYWORD), ("secret", _SECRET_KEYWORD), ("weak", _WEAK_KEYWORD))
+        if extra_terms:
+            extra = re.compile("|".join(re.escape(fold(t)) for t in sorted(extra_terms, key=len, reverse=True)))
+            self._patterns = (("password", extra), *self._patterns)
+
     def scan(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
-        for kind, pattern in (("password", _KEYWORD), ("secret", _SECRET_KEYWORD), ("weak", _WEAK_KEYWORD)):
+        for kind, pattern in self._patterns:
             for key in pattern.finditer(folded):
                 if not _keyword_starts_ok(text, folded, key.start()) or \
                         not _keyword_ends_ok(text, folded, key.end()):

@@ -56,6 +56,7 @@ class _Column:
 class TableReader:
     """State for one table: the password columns found in its latest header row."""
 
+    extra_labels: re.Pattern[str] | None = None  # labels from the project's configuration
     columns: dict[int, _Column] = field(default_factory=dict)
     header_texts: dict[int, str] = field(default_factory=dict)  # every header cell, by column
     previous: tuple[Cell, ...] = ()
@@ -64,7 +65,7 @@ class TableReader:
         cells = [c for c in row.cells if c.text.strip()]
         if not cells:
             return
-        labels = {c.column: _password_label(c.text) for c in cells}
+        labels = {c.column: _password_label(c.text, self.extra_labels) for c in cells}
         label_cells = [c for c in cells if labels[c.column] is not None]
         if label_cells:
             first = cells[0]
@@ -121,7 +122,7 @@ def _group_for(column: int, group: dict[int, str]) -> str:
     return ""
 
 
-def _password_label(text: str) -> str | None:
+def _password_label(text: str, extra: re.Pattern[str] | None = None) -> str | None:
     """'password' or 'secret' when a cell reads as a label of one, else None."""
     stripped = text.strip().rstrip(":：").strip()
     if not stripped or len(stripped) > _LABEL_MAX_CHARS or "\n" in stripped:
@@ -132,7 +133,7 @@ def _password_label(text: str) -> str | None:
         return None
     if NOT_A_PASSWORD_COLUMN.search(folded) or "?" in stripped or _DOTTED.search(folded):
         return None  # about passwords, a question, or a dotted name (MDPPRD.MDP.SAS)
-    if PASSWORD_RE.search(folded.replace("_", " ")):
+    if PASSWORD_RE.search(folded.replace("_", " ")) or (extra is not None and extra.search(folded)):
         return "password"
     if (SECRET_KEY_RE.search(folded) or SECRET_KEY_RE.search(folded.replace(" ", "_"))) and ("key" in folded or "secret" in folded or "token" in folded
                                                            or "cle" in words):
