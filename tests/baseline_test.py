@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docsecrets import baseline as baseline_module
+from docsecrets.baseline import Baseline, Entry
+from docsecrets.cli import cli
+from docsecrets.engine import scan_bytes
+
+PW = "Chamois" + "?2016"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+entries = st.builds(Entry, rule=st.sampled_from(["DS100", "DS101"]), path=st.text(min_size=1, max_size=20),
+                    where=st.text(max_size=20), severity=st.sampled_from(["low", "medium"]),
+                    chain=st.lists(st.text(min_size=1, max_size=5), max_size=2).map(tuple),
+                    status=st.sampled_from(baseline_module.STATUSES), reason=st.text(max_size=10))
+
+
+@given(st.dictionaries(st.text("0123456789abcdef", min_size=64, max_size=64), entries, max_size=5))
+def test_load_dump_round_trip(raw: dict[str, Entry]) -> None:
+    original = Baseline(raw)
+    assert baseline_module.loads(baseline_module.dumps(original)) == original
+
+
+def xlsx_bytes(tmp_path: pathlib.Path, rows: list[list[str]], title: str = "Accès") -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    return path.read_bytes()
+
+
+@given(st.integers(min_value=0, max_value=6))
+def test_fingerprint_survives_inserted_rows_and_changes_with_the_secret(extra: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = [["Login", "Mot de passe"], ["bob", PW]]
+        moved = [["note"]] * extra + base
+        a = scan_bytes(xlsx_bytes(pathlib.Path(tmp), base), path="book.xlsx").findings[0]
+        b = scan_bytes(xlsx_bytes(pathlib.Path(tmp), moved), path="book.xlsx").findings[0]
+        c = scan_bytes(xlsx_bytes(pathlib.Path(tmp), [["Login", "Mot de passe"], ["bob", PW + "x"]]),
+                       path="book.xlsx").findings[0]
+    assert a.location.cell == "B2" and b.location.cell == f"B{2 + extra}"
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+
+
+def test_fingerprint_survives_renaming_the_sheet(tmp_path: pathlib.Path) -> None:
+    rows = [["Login", "Mot de passe"], ["bob", PW]]
+    a = scan_bytes(xlsx_bytes(tmp_path, rows, "Accès"), path="book.xlsx").findings[0]
+    b = scan_bytes(xlsx_bytes(tmp_path, rows, "Comptes"), path="book.xlsx").findings[0]
+    assert a.fingerprint == b.fingerprint
+
+
+def test_baseline_gates_only_new_findings(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "notes.txt").write_text(f"mdp : {PW}\n")
+    code, out = run("baseline", "create", "www", "-o", "base.json")
+    assert (code, out.strip()) == (0, "wrote 1 finding to base.json")
+    stored = (tmp_path / "base.json").read_text()
+    assert PW not in stored and json.loads(stored)["version"] == 1
+    assert run("scan", "--baseline", "base.json", "www")[0] == 0
+    (tmp_path / "www" / "new.txt").write_text(f"password = {PW}2\n")
+    code, out = run("scan", "--baseline", "base.json", "--format", "json", "www")
+    assert code == 1
+    assert [f["path"] for f in json.loads(out)["findings"]] == ["www/new.txt"]
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"version": 99, "findings": {}}', '{"version": 1}'])
+def test_unreadable_baseline_is_an_error_not_an_empty_baseline(tmp_path: pathlib.Path, content: str) -> None:
+    (tmp_path / "base.json").write_text(content)
+    (tmp_path / "a.txt").write_text("nothing\n")
+    code, out = run("scan", "--baseline", str(tmp_path / "base.json"), str(tmp_path / "a.txt"))
+    assert code == 2 and "baseline" in out
+
+
+def test_missing_baseline_is_an_error(tmp_path: pathlib.Path) -> None:
+    assert run("scan", "--baseline", str(tmp_path / "nope.json"), str(tmp_path))[0] == 2
+
+
+def test_audit_by_flags_keeps_reviews_on_recreate(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text(f"mdp : {PW}\n")
+    run("baseline", "create", "notes.txt", "-o", "base.json")
+    (fingerprint,) = json.loads((tmp_path / "base.json").read_text())["findings"]
+    code, out = run("baseline", "audit", "base.json", "--false-positive", fingerprint[:12], "--reason", "test value")
+    assert (code, out.strip()) == (0, "0 unreviewed, 0 accepted, 1 false positive")
+    run("baseline", "create", "notes.txt", "-o", "base.json")
+    entry = json.loads((tmp_path / "base.json").read_text())["findings"][fingerprint]
+    assert (entry["status"], entry["reason"]) == ("false_positive", "test value")
+    assert run("baseline", "audit", "base.json", "--accept", "deadbeef0000")[0] == 2
