@@ -438,6 +438,9 @@ class _Field:
     in_code: bool = True
 
 
+_DELETION_CONTEXT = 120  # characters of the paragraph kept before a deletion
+
+
 @dataclass(slots=True)
 class _Inline:
     """One paragraph read: its text pieces and what it holds besides flowing text."""
@@ -459,16 +462,23 @@ class _Inline:
         return join_reasons(*dict.fromkeys(reasons))
 
     def spans(self, whole_hidden: bool) -> Iterator[tuple[str, str]]:
-        """Runs of hidden or deleted text, merged while the reason stays the same."""
-        text, current = "", None
+        """Runs of hidden or deleted text, merged while the reason stays the same.
+
+        A deletion comes with the paragraph's text before it, so it reads as it did before the
+        change: "Mot de passe : <deleted value>" keeps its label.
+        """
+        text, current, prefix, before = "", None, "", ""
         for piece, reason, deleted in [*self.pieces, ("", None, False)]:
             if whole_hidden and not deleted:
                 reason = None  # the paragraph segment already says so
             if reason != current:
                 if current is not None and text.strip():
-                    yield text, current
-                text, current = "", reason
+                    is_deletion = current.startswith("tracked deletion")
+                    yield (prefix[-_DELETION_CONTEXT:].lstrip() + text if is_deletion else text), current
+                text, current, prefix = "", reason, before
             text += piece
+            if not deleted:
+                before += piece
 
     def add_extra(self, text: str, reason: str) -> None:
         text = text.strip()
