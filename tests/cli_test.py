@@ -83,3 +83,24 @@ def test_rules_lists_every_rule() -> None:
     assert code == 0
     assert out.splitlines()[0].startswith("DS000  medium")
     assert any(line.startswith("DS130  critical  remote-access-credential") for line in out.splitlines())
+
+
+def test_non_utf8_file_names_and_vanishing_files(tmp_path: pathlib.Path) -> None:
+    import os
+
+    name = os.fsencode(str(tmp_path)) + b"/caf\xe9-notes.txt"  # Latin-1 name, invalid UTF-8
+    with open(name, "wb") as handle:
+        handle.write(f"mdp : {PW}\n".encode())
+    code, out = run("scan", "--format", "json", str(tmp_path))
+    document = json.loads(out)
+    assert code == 1
+    assert document["findings"][0]["path"].endswith("caf\\xe9-notes.txt")
+    code, text = run("scan", str(tmp_path))
+    assert "caf\\xe9-notes.txt: line 1" in text
+
+
+def test_sarif_and_github_formats_exist(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "a.txt").write_text(f"mdp : {PW}\n")
+    code, out = run("scan", "--format", "github", str(tmp_path))
+    assert code == 1 and out.startswith(f"::warning file={tmp_path}/a.txt,line=1,title=DS101 password-assignment::")
+    assert PW not in out

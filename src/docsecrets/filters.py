@@ -137,4 +137,6 @@ def not_a_secret(value: str, *, allow_other_data: bool = False) -> bool:
         return True
     if is_policy_prose(stripped) or is_code_reference(stripped) or is_known_example(stripped):
         return True
+    if "</" in stripped or "/>" in stripped:
+        return True  # markup read as text: "x</t></is>" is the end of an XML element
     return not allow_other_data and is_other_data(stripped)

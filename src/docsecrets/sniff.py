@@ -56,7 +56,9 @@ def sniff(data: bytes, name: str = "") -> str:
     if not data:
         return "empty"
     if head.startswith(OLE_MAGIC):
-        return _sniff_ole(data)
+        fmt = _sniff_ole(data)
+        # a damaged workbook whose directory is unreadable: let the xls reader explain the damage
+        return "xls" if fmt == "ole" and suffix in ("xls", "xlt", "xla") else fmt
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data, suffix)
     if b"%PDF-" in head[:1024]:

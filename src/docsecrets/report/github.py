@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docsecrets.report import Report, display_path
+from docsecrets.report import Report, display_path, printable
 from docsecrets.types import Severity
 
 _COMMAND = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
@@ -19,7 +19,7 @@ def _escape_property(text: str) -> str:
 def render(report: Report) -> str:
     lines = []
     for finding in report.findings():
-        params = [f"file={_escape_property(finding.path)}"]
+        params = [f"file={_escape_property(printable(finding.path))}"]
         if finding.location.line is not None and not finding.chain:
             params.append(f"line={finding.location.line}")
         params.append(f"title={_escape_property(f'{finding.rule_id} {finding.rule_name}')}")

@@ -10,17 +10,18 @@ import json
 from typing import Any
 
 from docsecrets import __version__
-from docsecrets.report import Report
+from docsecrets.report import Report, printable
 
 
 def render(report: Report) -> str:
     findings: list[dict[str, Any]] = []
     for finding in report.findings():
         location: dict[str, Any] = finding.location.as_dict()
-        if finding.chain:
-            location["chain"] = list(finding.chain)
+        chain = [printable(member) for member in finding.chain]
+        if chain:
+            location["chain"] = chain
         findings.append({
-            "path": finding.path,
+            "path": printable(finding.path),
             "rule": finding.rule_id,
             "rule_name": finding.rule_name,
             "severity": str(finding.severity),
@@ -30,7 +31,7 @@ def render(report: Report) -> str:
             "fingerprint": finding.fingerprint,
             "location": location,
             "where": finding.location.describe(),
-            "archive_chain": list(finding.chain),
+            "archive_chain": chain,
             "hidden": finding.hidden is not None,
             "hidden_reason": finding.hidden,
             "description": finding.description,

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from docsecrets import __version__
-from docsecrets.report import Report, display_path
+from docsecrets.report import Report, display_path, printable
 from docsecrets.rules import RULES
 from docsecrets.types import Finding, Severity
 
@@ -24,7 +24,7 @@ _SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.M
 
 
 def _uri(path: str) -> str:
-    normalised = path.replace(os.sep, "/")
+    normalised = printable(path).replace(os.sep, "/")
     if normalised.startswith("./"):
         normalised = normalised[2:]
     return quote(normalised, safe="/:@-._~")

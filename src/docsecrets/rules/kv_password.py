@@ -39,6 +39,8 @@ SECRET = Rule(
 # No look-ahead here: the end of a label is checked by _keyword_ends_ok (camelCase aware).
 _KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
 _SECRET_KEYWORD = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")")
+_ELEMENT = re.compile(r"<(?P<tag>[\w:.-]{0,40}(?:pass|pwd|kennwort|wachtwoord|senha|contrase)[\w:.-]{0,40})"
+                      r"(?:\s[^>]{0,200})?>(?P<v>[^<\n]{1,256})</(?P=tag)>", re.IGNORECASE)
 _WEAK_KEYWORD = re.compile(r"(?:" + "|".join(WEAK_PASSWORD_TERMS) + r")")
 # `<add key="SmtpPassword" value="X"/>`, Postman's `{"key": "apikey", "value": "X"}`
 _NAMED_VALUE = re.compile(
@@ -66,7 +68,7 @@ _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
 
-def _keyword_starts_ok(original: str, folded: str, start: int) -> bool:
+def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool:
     """The label must start a word: after a non-letter, or at a camelCase boundary (bindPassword)."""
     if start == 0:
         return True
@@ -80,7 +82,8 @@ def _keyword_starts_ok(original: str, folded: str, start: int) -> bool:
     while word_start > 0 and (original[word_start - 1].isalnum() or original[word_start - 1] == "_"):
         word_start -= 1
     word = original[word_start:start + 8]
-    return word.isupper() and start - word_start <= 6
+    # only a long, unambiguous label may be glued (VEHICLE is not V-EHI-CLE)
+    return end - start >= 6 and word.isupper() and start - word_start <= 6
 
 
 def _keyword_ends_ok(original: str, folded: str, end: int) -> bool:
@@ -103,7 +106,7 @@ def _looks_like_password(value: str) -> bool:
     return any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
 
 
-def _looks_like_key(value: str) -> bool:
+def looks_like_key(value: str) -> bool:
     """Key material: long, no spaces, several character classes or hex."""
     if len(value) < 16 or " " in value:
         return False
@@ -157,7 +160,7 @@ class PasswordAssignment:
         folded = fold_keep_length(text)
         for kind, pattern in self._patterns:
             for key in pattern.finditer(folded):
-                if not _keyword_starts_ok(text, folded, key.start()) or \
+                if not _keyword_starts_ok(text, folded, key.start(), key.end()) or \
                         not _keyword_ends_ok(text, folded, key.end()):
                     continue
                 match = self._value_after(text, key.start(), key.end(), kind)
@@ -165,6 +168,18 @@ class PasswordAssignment:
                     yield match
         if "value" in folded:
             yield from self._named_values(text)
+        if "</" in text:
+            yield from self._elements(text)
+
+    def _elements(self, text: str) -> Iterator[Match]:
+        """`<password>X</password>`, `<DbPassword>X</DbPassword>`: XML elements named as passwords."""
+        for found in _ELEMENT.finditer(text):
+            name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", found.group("tag"))).replace("_", " ")
+            value = found.group("v").strip()
+            if PASSWORD_RE.search(name) and not filters.not_a_secret(value) and " " not in value:
+                start = found.start("v") + found.group("v").index(value)
+                yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=10,
+                            description=f"element <{found.group('tag')}>")
 
     def _named_values(self, text: str) -> Iterator[Match]:
         for found in _NAMED_VALUE.finditer(text):
@@ -173,7 +188,7 @@ class PasswordAssignment:
             if PASSWORD_RE.search(name) and not filters.not_a_secret(value):
                 yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
                             description=f"value of '{found.group('name')}'")
-            elif SECRET_KEY_RE.search(name.replace(" ", "_")) and _looks_like_key(value) and \
+            elif SECRET_KEY_RE.search(name.replace(" ", "_")) and looks_like_key(value) and \
                     not filters.not_a_secret(value, allow_other_data=True):
                 yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
                             is_password=False, description=f"value of '{found.group('name')}'")
@@ -222,11 +237,12 @@ class PasswordAssignment:
         if value.isalpha() and re.match(r"[ \t]+[^\W\d_]{2,}", text[stop:stop + 40]):
             return None  # "Passwort: wird bei der ersten Anmeldung ...": prose, not a value
         if kind == "secret":
-            if not _looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
+            if not looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
                 return None
             return Match(rule=SECRET, secret=value, start=start, end=stop, is_password=False, priority=10,
                          description=f"value of '{text[key_start:end].strip()}'")
-        if filters.not_a_secret(value) or (sep and "=" not in sep and ":" not in sep and " " in value):
+        if filters.not_a_secret(value) or (sep and "=" not in sep and ":" not in sep and " " in value) or \
+                _DOTTED_NAME.match(value):
             return None
         label = text[key_start:end].strip()
         return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=10,
@@ -262,7 +278,8 @@ class UserSlashPassword:
             if user.isdigit() or "://" in text[max(0, found.start() - 10):found.start()]:
                 continue
             yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.start("v") + len(value),
-                        priority=5, confidence="medium", description=f"account '{user}' / password pair")
+                        priority=5, confidence="medium", severity=Severity.LOW,
+                        description=f"account '{user}' / password pair")
 
 
 __all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from docsecrets import filters
 from docsecrets.rules.base import Rule
+from docsecrets.rules.kv_password import looks_like_key
 from docsecrets.rules.vocabulary import HEADER_WORDS, NOT_A_PASSWORD_COLUMN, PASSWORD_RE, SECRET_KEY_RE, fold
 from docsecrets.types import Cell, Row, Severity
 
@@ -95,7 +96,7 @@ class TableReader:
             if secret is None:
                 continue
             if column.secret_kind:
-                if len(secret) < 12 or filters.not_a_secret(secret, allow_other_data=True):
+                if not looks_like_key(secret) or filters.not_a_secret(secret, allow_other_data=True):
                     continue
                 yield TableHit(rule=TABLE_SECRET, cell=cell, secret=secret, label=column.label, is_password=False)
             else:
