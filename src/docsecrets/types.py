@@ -58,7 +58,7 @@ class Location:
             bits.append(self.cell)
         elif self.part:
             bits.append(self.part)
-        if self.page is not None:
+        if self.page is not None and self.part != f"page {self.page}":
             bits.append(f"page {self.page}")
         if self.row is not None and not self.cell:
             bits.append(f"row {self.row}")
