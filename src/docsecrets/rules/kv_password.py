@@ -65,6 +65,7 @@ _BARE = re.compile(r"""[^\s"'`]{1,256}""")
 _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
+_PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
 
@@ -234,8 +235,11 @@ class PasswordAssignment:
                 return None
         if (qualifiers or kind == "weak") and not _looks_like_password(value):
             return None
-        if value.isalpha() and re.match(r"[ \t]+[^\W\d_]{2,}", text[stop:stop + 40]):
+        if not any(c.isdigit() for c in value) and re.match(r"[ \t]+[^\W\d_]{2,}[ \t]+[^\W\d_]{2,}",
+                                                            text[stop:stop + 60]):
             return None  # "Passwort: wird bei der ersten Anmeldung ...": prose, not a value
+        if _PROTECTION_HASH.match(value) and "protection" in text[max(0, key_start - 80):key_start].lower():
+            return None  # <sheetProtection password="CE6F">: Excel's 16-bit protection hash, not a password
         if kind == "secret":
             if not looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
                 return None
