@@ -31,6 +31,10 @@ def test_infos_et_contacts_vnc_and_database_rows_are_critical_remote_access(tmp_
     by_cell = {f["location"]["cell"]: f for f in findings}
     assert by_cell["J4"]["rule"] == "DS130" and by_cell["J4"]["description"].startswith("VNC access to 10.")
     assert by_cell["P4"]["severity"] == "critical" and by_cell["P4"]["description"].startswith("database access")
+    # each password column pairs with the target of its own group of columns
+    assert by_cell["G4"]["description"].startswith("web access to https://urgences0.")
+    assert by_cell["P4"]["description"].startswith("database access to 10.9.0.5")
+    assert by_cell["M4"]["description"].startswith("RDP access to")
 
 
 def test_masked_twin_is_clean(tmp_path: pathlib.Path) -> None:

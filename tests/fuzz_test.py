@@ -4,8 +4,8 @@ as a FileResult with reasoned errors, never as a reader bug, a hang or a runaway
 Each case starts from a small valid document with a planted password
 (tests/fixtures/corpus_builders.py), checks that the intact document yields it, then feeds
 `engine.scan_bytes` truncated copies, copies with 1-20 flipped bytes, copies with byte ranges
-deleted or duplicated, zip containers re-zipped with one member truncated or replaced by
-noise, and plain random bytes named like documents. Every error must have a kind in
+deleted or duplicated, zip containers re-zipped with one member truncated, flipped or
+replaced by noise, and plain random bytes named like documents. Every error must have a kind in
 ALLOWED_KINDS ("internal" means an unexpected exception escaped a reader) and no finding may
 show a secret longer than four characters unredacted.
 
@@ -204,13 +204,21 @@ def test_rezipped_with_a_damaged_member(case, data):
     original = build(case)
     infos = zipfile.ZipFile(io.BytesIO(original)).infolist()
     member = data.draw(st.integers(0, len(infos) - 1), label="member index")
-    content = zipfile.ZipFile(io.BytesIO(original)).read(infos[member])
-    if data.draw(st.booleans(), label="truncate (else random bytes)"):
+    name, content = infos[member].filename, zipfile.ZipFile(io.BytesIO(original)).read(infos[member])
+    damage = data.draw(st.sampled_from(["truncate", "random", "flip"]), label="damage")
+    if damage == "truncate":
         cut = data.draw(st.integers(0, max(len(content) - 1, 0)), label="keep first bytes")
-        damaged, recipe = content[:cut], f"member {infos[member].filename} truncated to {cut} of {len(content)} bytes"
-    else:
+        damaged, recipe = content[:cut], f"member {name} truncated to {cut} of {len(content)} bytes"
+    elif damage == "random" or not content:
         damaged = data.draw(st.binary(max_size=2048), label="member bytes")
-        recipe = f"member {infos[member].filename} replaced by {damaged!r}"
+        recipe = f"member {name} replaced by {damaged!r}"
+    else:  # the uncompressed XML itself damaged, past the zip's CRC checks
+        flips = data.draw(st.lists(st.tuples(st.integers(0, len(content) - 1), st.integers(1, 255)),
+                                   min_size=1, max_size=20), label="(offset, xor mask)")
+        buffer = bytearray(content)
+        for offset, mask in flips:
+            buffer[offset] ^= mask
+        damaged, recipe = bytes(buffer), f"member {name} bytes xor-ed at {flips}"
     check_scan(_rezip(original, member, damaged), suffix=CORPUS[case][0], case=case, recipe=recipe)
 
 

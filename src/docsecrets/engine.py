@@ -279,7 +279,7 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
         rule, severity, description = match.rule, match.severity, match.description
         if match.is_password:
             context = f"{row_text} {reader.context(row, cell.column)} {reader.column_label(cell.column)}"
-            access = find_access(context, near=f"{cell.text} {reader.column_label(cell.column)}")
+            access = find_access(context, near=reader.group_context(row, cell.column))
             if access is not None:
                 rule, severity = REMOTE_ACCESS, None
                 description = f"{access.describe()} ({description})" if description else access.describe()

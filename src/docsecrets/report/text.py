@@ -15,10 +15,14 @@ def render(report: Report, *, color: bool = False) -> str:
             severity = _paint(severity, finding.severity)
         hidden = f"  [hidden: {finding.hidden}]" if finding.hidden else ""
         detail = f"  ({finding.description})" if finding.description else ""
+        if not finding.secret and not finding.redacted:  # a whole-file finding: an encrypted document
+            lines.append(f"{where}: {severity} {finding.rule_id} {finding.rule_name}{detail}{hidden}")
+            continue
         lines.append(f"{where}: {finding.location.describe()}: {severity} {finding.rule_id} {finding.rule_name}: "
                      f"{report.shown_secret(finding)}{detail}{hidden}")
-    for path, error, _kind, chain in report.errors():
-        lines.append(f"{display_path(path, chain)}: ERROR {error}")
+    for path, error, kind, chain in report.errors():
+        if kind != "encrypted":  # encrypted documents are already listed as DS000 findings
+            lines.append(f"{display_path(path, chain)}: ERROR {error}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

@@ -248,7 +248,10 @@ class PasswordAssignment:
         if filters.not_a_secret(value) or (sep and "=" not in sep and ":" not in sep and " " in value) or \
                 _DOTTED_NAME.match(value):
             return None
-        label = text[key_start:end].strip()
+        label_start = key_start
+        while label_start > 0 and (text[label_start - 1].isalnum() or text[label_start - 1] in "_.-"):
+            label_start -= 1  # the whole name: DB_PASSWORD, spring.mail.password
+        label = text[label_start:end].strip()
         return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=10,
                      description=f"after '{label}'")
 

@@ -38,19 +38,27 @@ class Access:
 def find_access(text: str, *, near: str = "") -> Access | None:
     """The access a piece of context describes, or None when it lacks a target or a kind.
 
-    `near` is the closest context (the credential's own line or cell): what it names wins
-    over the wider `text` around it.
+    `near` is the closest context (the credential's own line, or the columns of its group in a
+    table row): a target and kind named there win over the wider `text` around it.
     """
-    kind = access_kind(_words(near)) or access_kind(_words(text))
-    target = (_target(near, kind) if near else None) or _target(text, kind)
+    near_kind = access_kind(_words(near)) if near else None
+    near_target = _target(near, near_kind) if near else None
+    if near_target is not None:
+        kind = near_kind or _url_kind(near) or access_kind(_words(text))
+        return Access(kind=kind, target=near_target) if kind else None
+    kind = near_kind or access_kind(_words(text))
+    target = _target(text, kind)
     if target is None:
         return None
-    if kind is None:
-        url = _URL.search(text)
-        if url is None:
-            return None
-        kind = "FTP" if url.group(0).lower().startswith("ftp") else "web"
-    return Access(kind=kind, target=target)
+    kind = kind or _url_kind(text)
+    return Access(kind=kind, target=target) if kind else None
+
+
+def _url_kind(text: str) -> str | None:
+    url = _URL.search(text)
+    if url is None:
+        return None
+    return "FTP" if url.group(0).lower().startswith("ftp") else "web"
 
 
 def _words(text: str) -> str:

@@ -110,6 +110,13 @@ class TableReader:
             bits.append(self.columns[column].group)
         return " ".join(b for b in bits if b)
 
+    def group_context(self, row: Row, column: int) -> str:
+        """The cells and headers of a password column's own group: the columns after the
+        previous password column, up to this one ("IP BDD | Login BDD | MDP BDD")."""
+        previous = max((c for c in self.columns if c < column), default=0)
+        bits = [f"{self.header_texts.get(c.column, '')} {c.text}" for c in row.cells if previous < c.column <= column]
+        return f"{' '.join(bits)} {self.column_label(column)}"
+
     def column_label(self, column: int) -> str:
         found = self.columns.get(column)
         return f"{found.group} {found.label}".strip() if found else ""
