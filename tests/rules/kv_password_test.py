@@ -20,6 +20,7 @@ def secrets(text: str) -> list[str]:
     f"M.D.P. : {PW}",
     f"(mdp admin: {PW})",
     f"MDP messagerie : {PW}",
+    f"Mot de passe du compte de supervision : {PW}",
     f"Mot de passe TeamViewer : {PW}",
     f"Le mot de passe est {PW}",
     f"the password is {PW}",

@@ -52,7 +52,7 @@ _LOGIN_BEFORE = re.compile(r"(?:" + "|".join(re.escape(t) for t in LOGIN_TERMS) 
 # (`['password']`, `"password":`, `define('DB_PASSWORD',`), and up to three short qualifier
 # words ("admin", "VNC", "de la base", "TeamViewer").
 _TAIL = re.compile(
-    r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,3}?)
+    r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,5}?)
         (?P<close>[ \t]*["'`\]\)]{0,3}[ \t]*)
         (?P<sep>:=|=>|->|→|==|=|[:：]|,(?=[ \t]*["'])
            |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)[ \t]*:?)
