@@ -1,20 +1,25 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 import pathlib
+import sqlite3
 import stat
 import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
 from docsecrets import cache as cache_module
+from docsecrets import scan as scan_module
 from docsecrets.cache import Cache
+from docsecrets.cli import cli
 from docsecrets.config import Config
 from docsecrets.engine import normalise_path
 from docsecrets.limits import DEFAULT_LIMITS
-from docsecrets.scan import scan_file
+from docsecrets.scan import ScanOptions, scan_file, scan_paths
 from docsecrets.types import FileError, FileResult
 
 SECRET = "Zq7" + "-vault-" + "K3y9!"  # assembled at run time
@@ -281,3 +286,66 @@ def test_the_config_key_does_not_depend_on_the_hash_seed() -> None:
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(keys) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# wired into the scan (skipped until scan_paths takes a cache and the CLI has --no-cache)
+
+wired = pytest.mark.skipif("cache" not in inspect.signature(scan_paths).parameters,
+                           reason="the cache is not wired into scan_paths yet")
+
+
+def _tree(tmp_path: pathlib.Path) -> pathlib.Path:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.txt").write_text(f"mot de passe : {SECRET}\n", encoding="utf-8")
+    (tree / "b.csv").write_text(f"login;mot de passe\nadmin;{SECRET[::-1]}\n", encoding="utf-8")
+    return tree
+
+
+@wired
+def test_a_warm_sweep_reads_no_unchanged_file(cache_dir: pathlib.Path, tmp_path: pathlib.Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = _tree(tmp_path)
+    read: list[str] = []
+    real = scan_module.scan_file
+
+    def counting(path: str, *args: object) -> FileResult:
+        read.append(os.path.basename(path))
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "scan_file", counting)
+    options = ScanOptions(isolate=False)
+
+    def sweep() -> list[FileResult]:
+        with Cache.open(version_key=KEY) as cache:
+            return scan_paths([str(tree)], options=options, cache=cache)  # type: ignore[call-arg]
+
+    cold = sweep()
+    assert read == ["a.txt", "b.csv"]
+    warm = sweep()
+    assert read == ["a.txt", "b.csv"]
+    assert warm == cold
+    with open(tree / "b.csv", "a", encoding="utf-8") as handle:
+        handle.write("root;x\n")
+    sweep()
+    assert read == ["a.txt", "b.csv", "b.csv"]
+
+
+@pytest.mark.skipif("--no-cache" not in CliRunner().invoke(cli, ["scan", "--help"]).output,
+                    reason="the CLI has no --no-cache yet")
+def test_the_cli_caches_scans_but_never_raw_secrets(cache_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    tree = _tree(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["scan", "--no-cache", "--jobs", "1", str(tree)])
+    assert first.exit_code == 1
+    assert not cache_dir.exists()
+    redacted = runner.invoke(cli, ["scan", "--jobs", "1", str(tree)])
+    assert redacted.exit_code == 1
+    assert SECRET.encode() not in (cache_dir / "cache.sqlite3").read_bytes()
+    with sqlite3.connect(cache_dir / "cache.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone() == (2,)
+    assert runner.invoke(cli, ["scan", "--jobs", "1", str(tree)]).output.splitlines()[:-1] == \
+        redacted.output.splitlines()[:-1]  # the summary line holds the elapsed time
+    shown = runner.invoke(cli, ["scan", "--show-secrets", "--jobs", "1", str(tree)])
+    assert SECRET in shown.output  # --show-secrets reads the files again

@@ -117,7 +117,7 @@ def _sniff_zip(data: bytes, suffix: str) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # A truncated container: let the extractor its name promises explain the damage.
         return {"xlsx": "xlsx", "xlsm": "xlsx", "docx": "docx", "docm": "docx", "pptx": "pptx",
                 "ods": "ods", "odt": "odt", "odp": "odp"}.get(suffix, "zip")

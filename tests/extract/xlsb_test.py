@@ -429,3 +429,12 @@ def test_random_records_raise_only_extract_error(noise, part):
         items_of(data)
     except ExtractError:
         pass
+
+
+def test_damaged_workbook_part_keeps_the_sheets_listed_before_the_damage():
+    book = workbook_bin([("S", "rId1", 0)]) + record(156, b"\x00" * 9)  # a second sheet entry cut short
+    data = make_xlsb({"S": sheet_bin(row(1, text(PASSWORD, 1)))}, parts={"xl/workbook.bin": book})
+    seen: list = []
+    with pytest.raises(ExtractError, match=r"xl/workbook.bin: malformed record"):
+        seen.extend(extract(data, Context.for_file("book.xlsb")))
+    assert rows(seen) == [Row(cells=(Cell(text=PASSWORD, column=1, ref="A1"),), location=loc_row("S", 1), table="S")]

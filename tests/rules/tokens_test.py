@@ -34,3 +34,17 @@ def test_known_formats(text: str, rule: str, secret: str) -> None:
 ])
 def test_examples_and_public_material_are_not_tokens(text: str) -> None:
     assert scan_text(text) == []
+
+
+def test_key_store_markers() -> None:
+    from docsecrets.engine import scan_bytes
+    from tests.fixtures import keystore_builders
+
+    found = scan_text("PKCS#12 key store (.p12/.pfx): private key container, unprotected (empty password), x")
+    assert [(m.rule.id, m.severity) for m in found] == [("DS220", 4)]
+    assert [m.rule.id for m in scan_text("KeePass database (kdbx): password vault file (KDBX 4.1)")] == ["DS220"]
+    assert scan_text("PKCS#12 key store (.p12/.pfx): certificates only, no private key") == []
+    (vault,) = scan_bytes(keystore_builders.kdbx(), path="vault.kdbx").findings
+    assert vault.rule_id == "DS220"
+    (store,) = scan_bytes(keystore_builders.pkcs12_store(password=None), path="cert.p12").findings
+    assert (store.rule_id, store.severity) == ("DS220", 4)

@@ -318,6 +318,8 @@ class _Reader:
     def unicode(self, value: int) -> None:
         self.skip_chars = self.state.uc
         code = value + 65536 if value < 0 else value
+        if not 0 <= code <= 0x10FFFF:
+            code = 0xFFFD  # a hostile or broken \uN: keep the rest of the document
         if 0xD800 <= code < 0xDC00:
             self.high_surrogate = chr(code)
             return

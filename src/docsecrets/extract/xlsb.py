@@ -34,7 +34,9 @@ _FMLA_STRING, _FMLA_NUM, _FMLA_BOOL, _FMLA_ERROR = range(8, 12)
 _SHORT_CELLS = {12: _CELL_BLANK, 13: _CELL_RK, 14: _CELL_ERROR, 15: _CELL_BOOL, 16: _CELL_REAL,
                 17: _CELL_ST, 18: _CELL_ISST}
 _CELL_RSTRING = 62
-_FULL_CELLS = frozenset({*range(1, 12), _CELL_RSTRING})
+# record type -> (the full record type, offset of the value in the payload)
+_CELLS = {**{kind: (kind, 8) for kind in (*range(1, 12), _CELL_RSTRING)},
+          **{short: (full, 4) for short, full in _SHORT_CELLS.items()}}
 _SST_ITEM = 19
 _NAME = 39
 _FONT = 43
@@ -97,7 +99,9 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     book = _Book(pkg=pkg, max_cells=ctx.limits.max_cells)
     book_part = _workbook_part(pkg, problems)
     rels = _xlsx._guarded_call(problems, "", partial(pkg.rels, book_part)) or {}
-    sheets, names = _read_workbook(book, book_part, rels)
+    sheets: list[_SheetRef] = []
+    names: list[Segment] = []
+    _xlsx._guarded_call(problems, "", partial(_read_workbook, book, book_part, rels, sheets, names))
     yield from names
 
     strings_part = _xlsx._related(pkg, rels, "sharedStrings", "xl/sharedStrings.bin")
@@ -147,8 +151,11 @@ def _records(archive: SafeZip, part: str) -> Iterator[tuple[int, bytes]]:
             buf, pos = buf[pos:] + chunk, 0
         if pos >= len(buf):
             return
-        kind, pos = _varint(buf, pos, 2, part)
-        size, pos = _varint(buf, pos, 4, part)
+        if buf[pos] < 0x80 and len(buf) - pos > 1 and buf[pos + 1] < 0x80:  # the usual one-byte fields
+            kind, size, pos = buf[pos], buf[pos + 1], pos + 2
+        else:
+            kind, pos = _varint(buf, pos, 2, part)
+            size, pos = _varint(buf, pos, 4, part)
         if len(buf) - pos < size:
             pieces, have = [buf[pos:]], len(buf) - pos
             while have < size:
@@ -211,9 +218,9 @@ def _workbook_part(pkg: _xlsx._Package, problems: list[str]) -> str:
     return found
 
 
-def _read_workbook(book: _Book, part: str, rels: dict[str, _xlsx._Rel]) -> tuple[list[_SheetRef], list[Segment]]:
-    sheets: list[_SheetRef] = []
-    names: list[Segment] = []
+def _read_workbook(book: _Book, part: str, rels: dict[str, _xlsx._Rel], sheets: list[_SheetRef],
+                   names: list[Segment]) -> None:
+    """Fill `sheets` and `names` as the part streams, so damage keeps what came before it."""
     with _decoding(part):
         for kind, payload in _records(book.pkg.archive, part):
             if kind == _BUNDLE_SH:
@@ -230,7 +237,6 @@ def _read_workbook(book: _Book, part: str, rels: dict[str, _xlsx._Rel]) -> tuple
                 segment = _defined_name(payload, part)
                 if segment is not None:
                     names.append(segment)
-    return sheets, names
 
 
 def _bundle_strings(payload: bytes) -> tuple[str, str]:
@@ -323,12 +329,11 @@ def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, _xlsx._Rel]) -> 
     headers: set[str] = set()
     with _decoding(sheet.part):
         for kind, payload in _records(book.pkg.archive, sheet.part):
-            if kind in _FULL_CELLS or kind in _SHORT_CELLS:
+            cell_kind = _CELLS.get(kind)
+            if cell_kind is not None:
                 book.count_cell()
-                if kind in _SHORT_CELLS:
-                    kind, column, at = _SHORT_CELLS[kind], column + 1, 4
-                else:
-                    column, at = _U32.unpack_from(payload, 0)[0] + 1, 8
+                kind, at = cell_kind
+                column = _U32.unpack_from(payload, 0)[0] + 1 if at == 8 else column + 1
                 text, style_hidden = _cell_text(book, kind, payload, at)
                 if text:
                     hidden = style_hidden

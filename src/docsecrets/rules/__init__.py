@@ -11,6 +11,7 @@ from __future__ import annotations
 from docsecrets.rules.base import Match, Rule, TextRule
 from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
+from docsecrets.rules.key_stores import KEY_STORE, KeyStores
 from docsecrets.rules.known_tokens import TOKEN, KnownTokens
 from docsecrets.rules.kv_password import PASSWORD, SECRET, UserSlashPassword, PasswordAssignment
 from docsecrets.rules.remote_access import REMOTE_ACCESS
@@ -30,6 +31,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     GoogleApiKeys(),
     GitHubFineGrained(),
     PrivateKeys(),
+    KeyStores(),
     VncPasswords(),
     RdpPasswords(),
     UrlCredentials(),
@@ -54,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     PRIVATE_KEY,
     GOOGLE_API_KEY,
     GITHUB_FINE_GRAINED,
+    KEY_STORE,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

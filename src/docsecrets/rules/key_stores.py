@@ -1,0 +1,34 @@
+"""Key stores found by content: a KeePass database or a PKCS#12 file (.p12/.pfx) holding a
+private key. Their presence in a web root or a share is the finding; the keystores extractor
+describes the file in one line, which this rule reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from docsecrets.rules.base import Match, Rule
+from docsecrets.types import Severity
+
+KEY_STORE = Rule(
+    id="DS220", name="key-store-file", severity=Severity.HIGH,
+    description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx)",
+    help="Move key stores out of published folders; if a .p12 opens without a password, replace its key.")
+
+_MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
+                     r"PKCS#12 key store \(\.p12/\.pfx\): private key container)"
+                     r"(?P<unprotected>, unprotected \(empty password\))?")
+
+
+class KeyStores:
+    rule = KEY_STORE
+
+    def scan(self, text: str) -> Iterator[Match]:
+        if not text.startswith(("KeePass database", "PKCS#12 key store")):
+            return
+        found = _MARKER.match(text)
+        if found:
+            unprotected = found.group("unprotected") is not None
+            yield Match(rule=KEY_STORE, secret=found.group(0), start=0, end=found.end(), is_password=False,
+                        priority=30, severity=Severity.CRITICAL if unprotected else None,
+                        description="unprotected private key container" if unprotected else text.split(":")[0])
