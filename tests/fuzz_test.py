@@ -22,8 +22,8 @@ MemoryError (kind "memory") instead of exhausting the machine. A failing input i
 prints the drawn mutation and a @reproduce_failure blob.
 
 Known reader bugs are listed in KNOWN_BUGS: an example that fails with one of those errors
-is reported as xfail (never strict), any other failure still fails. Each has a deterministic
-reproducer at the end of this file, marked xfail until the reader is fixed.
+is reported as xfail (never strict), any other failure still fails. The bugs this file has
+found are kept as deterministic regression tests at its end.
 """
 
 from __future__ import annotations
@@ -55,17 +55,11 @@ ARTIFACTS = pathlib.Path(tempfile.gettempdir()) / "docsecrets-fuzz"
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-# Reader bugs found by this file and not fixed yet: a regex over the failure -> the reason.
-# Remove an entry (and the xfail mark of its reproducer below) once the reader is fixed.
-KNOWN_BUGS: dict[str, str] = {
-    r"NotImplementedError: zip file version":
-        "sniff._sniff_zip does not catch the NotImplementedError zipfile raises for a central directory "
-        "entry whose 'version needed to extract' is above 6.3: it escapes scan_bytes (nested: the outer "
-        "archive ends with an 'internal' error)",
-    r"rtf reader: ValueError: chr\(\) arg not in range":
-        "extract/rtf.py unicode(): \\uN with N < -65536 or N > 1114111 reaches chr(); the rest of the "
-        "document is lost",
-}
+# Reader bugs found by this file and not fixed yet: a regex over the failure message -> the
+# reason, e.g. {r"rtf reader: ValueError: chr\(\) arg": "extract/rtf.py: \\uN out of range reaches chr()"}.
+# A matching example is reported as xfail; add a deterministic reproducer at the end of this
+# file marked xfail(strict=False), and remove both once the reader is fixed.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 # --- plumbing: memory cap, watchdog, the checks ----------------------------------------
@@ -143,7 +137,8 @@ def check_scan(data: bytes, *, suffix: str, case: str, recipe: str) -> None:
             _fail(f"reader bug, {error.kind}: {error.error} (chain {error.chain}): {where}", data, suffix)
     for finding in result.findings:
         if len(finding.secret) > 4:
-            assert finding.secret not in finding.redacted, f"unredacted {finding.rule_id} at {finding.location}: {where}"
+            assert finding.secret not in finding.redacted, \
+                f"unredacted {finding.rule_id} at {finding.location}: {where}"
 
 
 def _xor(content: bytes, flips: list[tuple[int, int]]) -> bytes:
@@ -326,7 +321,7 @@ def test_random_bytes_with_a_document_suffix(suffix, prefix, noise):
     check_scan(prefix + noise, suffix=suffix, case=f"random .{suffix}", recipe=f"bytes {prefix + noise!r}")
 
 
-# --- the known bugs, reproduced ----------------------------------------------------------
+# --- regressions: bugs this file found, as minimal reproducers ----------------------------
 
 def _version_needed(data: bytes, version: int) -> bytes:
     """`data` with the 'version needed to extract' of its first central directory entry set."""
@@ -335,20 +330,21 @@ def _version_needed(data: bytes, version: int) -> bytes:
     return bytes(buffer)
 
 
-@pytest.mark.xfail(strict=False, reason=list(KNOWN_BUGS.values())[0])
 @pytest.mark.parametrize("outer", [False, True], ids=["top-level", "nested"])
 def test_zip_needing_an_unknown_version_is_reported_not_raised(outer):
+    """zipfile raises NotImplementedError (not BadZipFile) for such an entry; sniffing let it
+    escape scan_bytes, and nested it cost the outer archive's remaining members."""
     data = _version_needed(make_zip({"a.txt": b"x"}), 93)  # "version 9.3"; zipfile reads up to 6.3
     if outer:
         data = make_zip({"inner.zip": data, "z.env": f"DB_PASSWORD={PASSWORD}\n".encode()})
     result = scan_bytes(data, path="x.zip")
-    assert {error.kind for error in result.errors} <= ALLOWED_KINDS
+    assert result.errors and {error.kind for error in result.errors} <= ALLOWED_KINDS
     assert (PASSWORD in {finding.secret for finding in result.findings}) == outer
 
 
-@pytest.mark.xfail(strict=False, reason=list(KNOWN_BUGS.values())[1])
 @pytest.mark.parametrize("code", [-99999, 1114112])
 def test_rtf_unicode_escape_out_of_range_is_not_a_reader_crash(code):
+    """\\uN beyond the code space reached chr(): an internal error, and the text after it lost."""
     result = scan_bytes(rtf_bytes(f"\\pard \\u{code}? {LINE}\\par"), path="x.rtf")
     assert result.errors == ()
     assert PASSWORD in {finding.secret for finding in result.findings}
