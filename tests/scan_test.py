@@ -82,11 +82,17 @@ def test_walk_never_opens_fifos_nor_follows_links_out(tmp_path: pathlib.Path) ->
     assert "config" not in found and "loop" not in found
 
 
-def test_unreadable_file_is_reported(tmp_path: pathlib.Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads everything")
+def test_unreadable_file_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "locked.txt"
     target.write_text("x")
-    target.chmod(0)
+    real_open = os.open
+
+    def denied(path: str, flags: int, *args: object) -> int:
+        if str(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # as root, chmod 0 would not stop the read
     (result,) = scan_paths([str(tmp_path)], options=options())
-    assert "cannot open" in result.errors[0].error
+    assert result.errors[0].error == "cannot open: Permission denied"
+    assert result.errors[0].kind == "unreadable"
