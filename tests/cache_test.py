@@ -332,20 +332,20 @@ def test_a_warm_sweep_reads_no_unchanged_file(cache_dir: pathlib.Path, tmp_path:
     assert read == ["a.txt", "b.csv", "b.csv"]
 
 
-@pytest.mark.skipif("--no-cache" not in CliRunner().invoke(cli, ["scan", "--help"]).output,
-                    reason="the CLI has no --no-cache yet")
 def test_the_cli_caches_scans_but_never_raw_secrets(cache_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:
     tree = _tree(tmp_path)
     runner = CliRunner()
-    first = runner.invoke(cli, ["scan", "--no-cache", "--jobs", "1", str(tree)])
+    first = runner.invoke(cli, ["scan", "--jobs", "1", str(tree)])  # off by default: writes nothing
     assert first.exit_code == 1
     assert not cache_dir.exists()
-    redacted = runner.invoke(cli, ["scan", "--jobs", "1", str(tree)])
+    assert runner.invoke(cli, ["scan", "--no-cache", "--jobs", "1", str(tree)]).exit_code == 1
+    assert not cache_dir.exists()
+    redacted = runner.invoke(cli, ["scan", "--cache", "--jobs", "1", str(tree)])
     assert redacted.exit_code == 1
     assert SECRET.encode() not in (cache_dir / "cache.sqlite3").read_bytes()
     with sqlite3.connect(cache_dir / "cache.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM files").fetchone() == (2,)
-    assert runner.invoke(cli, ["scan", "--jobs", "1", str(tree)]).output.splitlines()[:-1] == \
+    assert runner.invoke(cli, ["scan", "--cache", "--jobs", "1", str(tree)]).output.splitlines()[:-1] == \
         redacted.output.splitlines()[:-1]  # the summary line holds the elapsed time
-    shown = runner.invoke(cli, ["scan", "--show-secrets", "--jobs", "1", str(tree)])
+    shown = runner.invoke(cli, ["scan", "--cache", "--show-secrets", "--jobs", "1", str(tree)])
     assert SECRET in shown.output  # --show-secrets reads the files again

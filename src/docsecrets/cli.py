@@ -5,6 +5,7 @@ Exit codes: 0 nothing found (at or above --fail-on), 1 findings, 2 usage or fata
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -56,20 +57,25 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config: Config, progress: bool = False) -> tuple[list[FileResult], float]:
+         config: Config, progress: bool = False, cache: bool = False) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
     options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
     started = time.monotonic()
-    if progress:
-        from docsecrets.progress import Progress
+    with contextlib.ExitStack() as stack:
+        store = None
+        if cache:
+            from docsecrets.cache import Cache, config_key
 
-        with Progress() as bar:
-            results = scan_paths(list(paths) or ["."], options=options, on_result=bar.update)
-    else:
-        results = scan_paths(list(paths) or ["."], options=options)
+            store = stack.enter_context(Cache.open(version_key=config_key(limits, config)))
+        callback = None
+        if progress:
+            from docsecrets.progress import Progress
+
+            callback = stack.enter_context(Progress()).update
+        results = scan_paths(list(paths) or ["."], options=options, on_result=callback, cache=store)
     return results, time.monotonic() - started
 
 
@@ -126,9 +132,12 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
               help="Report and fail only on findings not in this baseline.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on standard error (default: on a terminal, with text output).")
+@click.option("--cache/--no-cache", "use_cache", default=None,
+              help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
+                   "configuration). Never stores raw secrets; --show-secrets always rereads.")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config_path: str | None, output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-         fail_on: str, baseline_path: str | None, progress: bool | None) -> None:
+         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None) -> None:
     """Scan files and folders (default: the current folder) for credentials."""
     from docsecrets.report import Report
 
@@ -136,8 +145,9 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     baseline = _load_baseline(baseline_path or config.baseline)
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
+    cache = (config.cache if use_cache is None else use_cache) and not show_secrets
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress)
+                            config=config, progress=progress, cache=cache)
     if baseline is not None:
         from docsecrets import baseline as baseline_module
 

@@ -6,6 +6,7 @@
     allow_values = ["<sha256 of a value>"]  # accepted values, by hash (never the value itself)
     allow_paths = ["docs/public/*"]         # files not scanned
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
+    cache = true                            # reuse results of unchanged files (see README)
     [keywords]                              # extra password labels, per language
     fr = ["code d'accès"]
     [[rules]]                               # custom regex rules
@@ -30,7 +31,7 @@ from typing import Any
 from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
-_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules"}
+_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache"}
 _RULE_KEYS = {"id", "pattern", "severity", "description", "help"}
 _LANGUAGES = {"fr", "en", "de", "es", "it", "nl", "pt", "other"}
 
@@ -58,6 +59,7 @@ class Config:
     baseline: str | None = None
     keywords: tuple[str, ...] = ()
     rules: tuple[CustomRule, ...] = ()
+    cache: bool = False  # remember results of unchanged files between sweeps
     source: str | None = field(default=None, compare=False)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -124,6 +126,7 @@ def parse(section: dict[str, Any], *, source: str = "configuration") -> Config:
         baseline=_optional_string(section, "baseline", source),
         keywords=tuple(_keywords(section, source)),
         rules=tuple(_rules(section, source)),
+        cache=_bool(section, "cache", source),
         source=source,
     )
 
@@ -146,6 +149,13 @@ def _optional_string(section: dict[str, Any], key: str, source: str) -> str | No
     value = section.get(key)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"{source}: {key} must be a string")
+    return value
+
+
+def _bool(section: dict[str, Any], key: str, source: str) -> bool:
+    value = section.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: {key} must be true or false")
     return value
 
 

@@ -17,12 +17,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsecrets.config import Config
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.types import FileError, FileResult
 from docsecrets.walk import DEFAULT_EXCLUDES, iter_files
+
+if TYPE_CHECKING:
+    from docsecrets.cache import Cache
 
 ResultCallback = Callable[[FileResult], None]
 
@@ -67,30 +70,46 @@ def _error_result(path: str, reason: str, kind: str) -> FileResult:
 
 
 def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
-               on_result: ResultCallback | None = None) -> list[FileResult]:
+               on_result: ResultCallback | None = None, cache: Cache | None = None) -> list[FileResult]:
+    """Scan every file under `paths`; with a cache, unchanged files are not read again."""
     results: list[FileResult] = []
     tasks: list[str] = []
-    for candidate in iter_files(paths, excludes=options.excludes + options.config.exclude):
-        if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
-            candidate = type(candidate)(candidate.path, skipped="allowlisted path (configuration)")
-        if candidate.skipped:
-            skipped = FileResult(path=candidate.path, skipped=candidate.skipped)
-            results.append(skipped)
-            if on_result:
-                on_result(skipped)
-        else:
-            tasks.append(candidate.path)
 
     def collect(result: FileResult) -> None:
         results.append(result)
         if on_result:
             on_result(result)
 
+    stats: dict[str, os.stat_result] = {}
+    for candidate in iter_files(paths, excludes=options.excludes + options.config.exclude):
+        if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
+            candidate = type(candidate)(candidate.path, skipped="allowlisted path (configuration)")
+        if candidate.skipped:
+            collect(FileResult(path=candidate.path, skipped=candidate.skipped))
+            continue
+        if cache is not None:
+            try:
+                info = os.stat(candidate.path)
+            except OSError:
+                info = None
+            if info is not None:
+                hit = cache.get(candidate.path, info)
+                if hit is not None:
+                    collect(hit)
+                    continue
+                stats[candidate.path] = info
+        tasks.append(candidate.path)
+
+    def collect_and_remember(result: FileResult) -> None:
+        collect(result)
+        if cache is not None and result.path in stats:
+            cache.put(result.path, stats[result.path], result)
+
     if not options.isolate:
         for path in tasks:
-            collect(scan_file(path, options.limits, options.config))
+            collect_and_remember(scan_file(path, options.limits, options.config))
     else:
-        _Pool(options).run(tasks, collect)
+        _Pool(options).run(tasks, collect_and_remember)
     results.sort(key=lambda r: r.path)
     return results
 
@@ -164,6 +183,8 @@ class _Pool:
         if not tasks:
             return
         jobs = self.options.jobs or os.cpu_count() or 1
+        if jobs > 1 and len(tasks) > 1:
+            import docsecrets.engine  # noqa: F401  (forked workers inherit it instead of each importing it)
         pending = deque(tasks)
         self.workers = [self._spawn() for _ in range(min(jobs, len(tasks)))]
         timeout = self.options.limits.timeout
