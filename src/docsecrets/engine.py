@@ -140,7 +140,7 @@ class _Collector:
         severity = self.config.severity_for(rule.id, severity or rule.severity)  # type: ignore[arg-type]
         self.priorities[key] = priority
         self.findings[key] = Finding(
-            rule_id=rule.id, rule_name=rule.name, severity=severity or rule.severity,  # type: ignore[arg-type]
+            rule_id=rule.id, rule_name=rule.name, severity=severity,
             path=self.path, location=location, chain=chain, redacted=redact(secret),
             fingerprint=fingerprint(rule.id, self.path, chain, secret), description=description,
             hidden=hidden, confidence=confidence, secret=secret)

@@ -215,8 +215,8 @@ class _Pool:
                         except (EOFError, OSError):
                             worker.process.join(1)
                             code = worker.process.exitcode
-                            collect(_error_result(worker.path, _death_reason(code), "memory" if code in (-9, -6)
-                                                  else "internal"))
+                            collect(_error_result(worker.path or "", _death_reason(code),
+                                                  "memory" if code in (-9, -6) else "internal"))
                             self._replace(index)
                     elif time.monotonic() >= worker.deadline:
                         collect(_error_result(worker.path, f"unscannable: timed out after {timeout:g} s "

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from docsecrets.extract.context import Context
 from docsecrets.extract.rtf import extract
 from docsecrets.types import Cell, ExtractError, LimitExceeded, Location, Row, Segment
-from tests.fixtures.rtf_builders import rtf_bytes, table_row, write_rtf
+from tests.fixtures.rtf_builders import table_row, write_rtf
 
 PASSWORD = "Azerty" + "12!"
 TOKEN = "ghp_" + "A" * 36

@@ -10,7 +10,6 @@ lxml's iterparse, elements are cleared once read, and each piece of text keeps w
 from __future__ import annotations
 
 import bisect
-import io
 import math
 import posixpath
 import re
@@ -106,7 +105,7 @@ class _Package:
 
     def stream(self, part: str) -> IO[bytes]:
         """A member to iterparse, inflated chunk by chunk under SafeZip's limits."""
-        return io.BufferedReader(self.archive.open(part))
+        return self.archive.open(part)
 
     def parse(self, part: str) -> etree._Element:
         """A whole (small) part as a tree; a syntax error names the part."""
