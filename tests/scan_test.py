@@ -96,3 +96,19 @@ def test_unreadable_file_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest
     (result,) = scan_paths([str(tmp_path)], options=options())
     assert result.errors[0].error == "cannot open: Permission denied"
     assert result.errors[0].kind == "unreadable"
+
+
+def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "gone.txt").write_text("x")
+    real = scan_module.scan_file
+
+    def vanishing(path: str, *args: object) -> object:
+        if path.endswith("gone.txt"):
+            os.unlink(path)  # deleted between the walk and the read
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "scan_file", vanishing)
+    results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options())}
+    assert results["gone.txt"].errors[0].error == "vanished before it could be read"
+    assert results["a.txt"].errors == ()

@@ -24,6 +24,7 @@ from docsecrets.rules.vocabulary import (
     AMBIGUOUS_TERMS,
     fold,
     fold_keep_length,
+    may_hold_label,
 )
 from docsecrets.types import Severity
 
@@ -158,6 +159,8 @@ class PasswordAssignment:
             self._patterns = (("password", extra), *self._patterns)
 
     def scan(self, text: str) -> Iterator[Match]:
+        if len(self._patterns) == 3 and not may_hold_label(text):
+            return  # no label stem at all (and no project keywords): nothing to read
         folded = fold_keep_length(text)
         for kind, pattern in self._patterns:
             for key in pattern.finditer(folded):

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from docsecrets import filters
 from docsecrets.rules.base import Rule
 from docsecrets.rules.kv_password import looks_like_key
-from docsecrets.rules.vocabulary import HEADER_WORDS, NOT_A_PASSWORD_COLUMN, PASSWORD_RE, SECRET_KEY_RE, fold
+from docsecrets.rules.vocabulary import (
+    HEADER_WORDS,
+    NOT_A_PASSWORD_COLUMN,
+    PASSWORD_RE,
+    SECRET_KEY_RE,
+    fold,
+    may_hold_label,
+)
 from docsecrets.types import Cell, Row, Severity
 
 TABLE_PASSWORD = Rule(
@@ -134,6 +141,8 @@ def _password_label(text: str, extra: re.Pattern[str] | None = None) -> str | No
     """'password' or 'secret' when a cell reads as a label of one, else None."""
     stripped = text.strip().rstrip(":：").strip()
     if not stripped or len(stripped) > _LABEL_MAX_CHARS or "\n" in stripped:
+        return None
+    if extra is None and not may_hold_label(stripped):
         return None
     folded = fold(stripped)
     words = _WORD.findall(folded)

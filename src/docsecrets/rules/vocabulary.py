@@ -110,6 +110,22 @@ NOT_A_PASSWORD_COLUMN = re.compile(
     r"maximum|policy|richtlinie|encrypted|chiffre|salt|sel|format|mis a jour|updated|envoye|sent|"
     r"communique|a changer|to change|doit|must|muss|should|verschlusselt|ablauf|gultig\w*)\b")
 
+# Substrings (of lower-cased text) without which no label above can match: a cheap test that
+# lets the rules skip most cells and lines before folding accents and running regexes.
+LABEL_STEMS: tuple[str, ...] = (
+    "pass", "mdp", "m.d.p", "pw", "pswd", "kennw", "wachtw", "contrase", "clave", "senha", "parola", "palavra",
+    "secret", "token", "key", "cle", "clé", "clef", "schl", "sleutel", "chiave", "chave", "psk", "motdepasse",
+    "toegang", "code", "api", "</", "value",
+)
+
+
+_STEMS_RE = re.compile("|".join(re.escape(stem) for stem in LABEL_STEMS))
+
+
+def may_hold_label(text: str) -> bool:
+    return _STEMS_RE.search(text.lower()) is not None
+
+
 PASSWORD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z0-9])")
 SECRET_KEY_RE = re.compile(r"(?<![a-z])(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
