@@ -69,7 +69,11 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
         if cache:
             from docsecrets.cache import Cache, config_key
 
-            store = stack.enter_context(Cache.open(version_key=config_key(limits, config)))
+            # key on what changes a file's result: not the timeout or memory cap (results that hit
+            # them are never cached), not whether a cache or a baseline is in use
+            key = config_key(dataclasses.replace(limits, timeout=0.0, memory=0),
+                             dataclasses.replace(config, cache=False, baseline=None))
+            store = stack.enter_context(Cache.open(version_key=key))
         callback = None
         if progress:
             from docsecrets.progress import Progress
