@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from docsecrets.extract._partial import keep_going, raise_collected
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Member
@@ -83,12 +84,12 @@ def _zip_members(data: bytes, ctx: Context) -> Iterator[Item]:
         try:
             payload = archive.read(info.filename)
         except ExtractError as exc:
-            _keep_going(exc, ctx, problems)
+            keep_going(exc, ctx, problems)
             continue
         yield Member(name=info.filename, data=payload)
     if encrypted:
         problems.append(EncryptedError(f"{len(encrypted)} encrypted zip member(s): {_names(encrypted)}"))
-    _raise_collected(problems)
+    raise_collected(problems)
 
 
 def _is_zip_link(info: zipfile.ZipInfo) -> bool:
@@ -124,10 +125,10 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
             try:
                 payload = _read_tar_member(tar, member, ctx)
             except ExtractError as exc:
-                _keep_going(exc, ctx, problems)
+                keep_going(exc, ctx, problems)
                 continue
             yield Member(name=member.name, data=payload)
-    _raise_collected(problems)
+    raise_collected(problems)
 
 
 def _read_tar_member(tar: tarfile.TarFile, member: tarfile.TarInfo, ctx: Context) -> bytes:
@@ -304,7 +305,7 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
                 archive.reset()
                 products = _7z_read(archive, batch, ctx)
             except ExtractError as exc:
-                _keep_going(exc, ctx, problems)
+                keep_going(exc, ctx, problems)
                 continue
             except Exception as exc:
                 problems.append(ExtractError(f"7z members {_names(batch)} are damaged: {exc}"))
@@ -312,7 +313,7 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
             for name in batch:
                 if name in products:
                     yield Member(name=name, data=products.pop(name))
-    _raise_collected(problems)
+    raise_collected(problems)
 
 
 def _7z_batches(files: list[Any], limit: int, problems: list[ExtractError]) -> Iterator[list[str]]:
@@ -378,27 +379,6 @@ def _7z_read(archive: Any, names: list[str], ctx: Context) -> dict[str, bytes]:
 
 
 # --- shared ------------------------------------------------------------------------------
-
-def _keep_going(exc: ExtractError, ctx: Context, problems: list[ExtractError]) -> None:
-    """Note a member that could not be read; stop everything once the file's budget is spent."""
-    if ctx.budget.used > ctx.budget.limit:
-        raise exc
-    problems.append(exc)
-
-
-def _raise_collected(problems: list[ExtractError]) -> None:
-    if not problems:
-        return
-    kind: type[ExtractError] = ExtractError
-    for candidate in (LimitExceeded, EncryptedError):
-        if any(isinstance(p, candidate) for p in problems):
-            kind = candidate
-            break
-    message = "; ".join(str(p) for p in problems[:5])
-    if len(problems) > 5:
-        message += f"; and {len(problems) - 5} more"
-    raise kind(message)
-
 
 def _names(names: list[str]) -> str:
     shown = ", ".join(repr(n) for n in names[:5])

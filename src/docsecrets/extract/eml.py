@@ -15,8 +15,16 @@ import quopri
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
 
+from docsecrets.extract._partial import keep_going, raise_collected
 from docsecrets.extract.context import Context
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import (
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Member,
+    Segment,
+)
 
 ATTACHMENT = "mail attachment"
 
@@ -120,28 +128,6 @@ def decode_text(raw: bytes, charset: str | None) -> str:
             except (LookupError, UnicodeDecodeError, ValueError):
                 continue
     return raw.decode("cp1252", "replace")
-
-
-def keep_going(exc: ExtractError, ctx: Context, problems: list[ExtractError]) -> None:
-    """Note a part that could not be read; stop everything once the file's budget is spent."""
-    if ctx.budget.used > ctx.budget.limit:
-        raise exc
-    problems.append(exc)
-
-
-def raise_collected(problems: list[ExtractError]) -> None:
-    """After yielding what could be read, raise one error naming everything that could not."""
-    if not problems:
-        return
-    kind: type[ExtractError] = ExtractError
-    for candidate in (LimitExceeded, EncryptedError):
-        if any(isinstance(p, candidate) for p in problems):
-            kind = candidate
-            break
-    message = "; ".join(str(p) for p in problems[:5])
-    if len(problems) > 5:
-        message += f"; and {len(problems) - 5} more"
-    raise kind(message)
 
 
 def _header_value(message: Message, name: str, raw: str) -> str:

@@ -20,17 +20,24 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from docsecrets.extract._partial import keep_going, raise_collected
 from docsecrets.extract.context import Context
 from docsecrets.extract.eml import (
     ATTACHMENT,
     decode_text,
     header_segments,
     html_member_data,
-    keep_going,
-    raise_collected,
     text_segments,
 )
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import (
+    EncryptedError,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Member,
+    Segment,
+)
 
 _PROPERTIES = "__PROPERTIES_VERSION1.0"
 _ATTACH = "__ATTACH_VERSION1.0_#"
