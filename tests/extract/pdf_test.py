@@ -292,7 +292,9 @@ def test_truncated_before_any_page_reads_nothing(tmp_path):
         list(extract(data[:200], Context()))
 
 
-def test_a_broken_page_does_not_hide_the_others(tmp_path):
+@pytest.mark.parametrize("backend", ["pdfium", "pdfminer"])
+def test_a_broken_page_does_not_hide_the_others(tmp_path, monkeypatch, backend):
+    monkeypatch.setenv("DOCSECRETS_PDF_BACKEND", backend)
     path = make_raw_pdf(tmp_path / "b.pdf", {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
@@ -303,9 +305,12 @@ def test_a_broken_page_does_not_hide_the_others(tmp_path):
         7: HELVETICA,
     })
     produced = []
-    with pytest.raises(ExtractError, match=r"^page 1: ValueError: ") as raised:
+    if backend == "pdfium":  # PDFium reads the undecodable content stream as an empty page
         produced.extend(extract(path.read_bytes(), Context()))
-    assert type(raised.value) is ExtractError
+    else:
+        with pytest.raises(ExtractError, match=r"^page 1: ValueError: ") as raised:
+            produced.extend(extract(path.read_bytes(), Context()))
+        assert type(raised.value) is ExtractError
     assert produced == [Segment(text="Page deux", location=Location(page=2, line=1))]
 
 
@@ -383,3 +388,47 @@ def test_a_password_planted_in_a_random_cell_comes_out_at_that_cell(tmp_path_fac
     assert [[c.text for c in r.cells] for r in found] == table
     assert [[c.column for c in r.cells] for r in found] == [list(range(1, n_columns + 1))] * n_rows
     assert [r.location.row for r in found] == list(range(1, n_rows + 1))
+
+
+def _parity_cases(tmp_path):
+    table = [["Identifiant", "Mot de passe", "Serveur"], ["admin", PASSWORD, "srv1"], ["jdoe", OTHER, "srv2"]]
+    yield make_flow_pdf(tmp_path / "t.pdf", ["Comptes", " ".join(f"mot{i}" for i in range(40))], [table])
+    yield make_pdf(tmp_path / "h.pdf", [[
+        Text(72, 700, "Visible"), Text(72, 660, f"mdp : {PASSWORD}", rgb=(1, 1, 1)),
+        Text(72, 620, f"invisible {PASSWORD}", render_mode=3), Text(-400, 580, f"dehors {PASSWORD}"),
+        Fill(60, 530, 300, 30, (0, 0, 0.5)), Text(72, 540, "Blanc sur bleu", rgb=(1, 1, 1)),
+        Picture(60, 460, 300, 40), Text(72, 470, "Couche OCR", render_mode=3),
+        Text(72, 400, "Identifiant"), Text(121, 400, "Mot de passe"), Rule(118, 380, 412),
+        Text(72, 388, "admin"), Text(121, 388, PASSWORD),
+    ]])
+
+
+def test_pdfium_and_pdfminer_backends_agree(tmp_path, monkeypatch):
+    for path in _parity_cases(tmp_path):
+        monkeypatch.setenv("DOCSECRETS_PDF_BACKEND", "pdfminer")
+        expected = items(path)
+        monkeypatch.setenv("DOCSECRETS_PDF_BACKEND", "pdfium")
+        assert items(path) == expected, path.name
+
+
+def test_page_text_comes_from_pdfium_when_it_opens_the_file(tmp_path, monkeypatch):
+    # The fallback to pdfminer's layout must not hide a failing PDFium path.
+    import docsecrets.extract.pdf as pdf_module
+
+    def no_layout(*_args):
+        raise AssertionError("pdfminer layout used")
+
+    monkeypatch.setattr(pdf_module, "_lt_layout", no_layout)
+    path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, "Mot de passe :"), Text(300, 700, PASSWORD)],
+                                         [Text(72, 700, f"mdp {OTHER}", rgb=(1, 1, 1))]])
+    found = items(path)
+    assert rows(found) == [[("Mot de passe :", 1), (PASSWORD, 2)]]
+    assert Segment(text=f"mdp {OTHER}", location=Location(page=2, line=1), hidden="white text") in found
+
+
+def test_pdfminer_layout_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
+    import docsecrets.extract.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "_pdfium_open", lambda _data: None)
+    path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, f"Mot de passe : {PASSWORD}")]])
+    assert body(items(path)) == [Segment(text=f"Mot de passe : {PASSWORD}", location=Location(page=1, line=1))]
