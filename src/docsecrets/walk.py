@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox",
-                                     ".mypy_cache", ".pytest_cache", ".hypothesis")
+                                     ".mypy_cache", ".pytest_cache", ".hypothesis", "*.egg-info")
 
 
 @dataclass(frozen=True, slots=True)

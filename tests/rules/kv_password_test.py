@@ -78,6 +78,7 @@ def test_password_after_label_is_found(text: str) -> None:
     "le 12/2020 nous avons changé",
     "Password found",
     "password reset: click here",
+    'LABELS = ("senha", "parola", "clave")',
 ])
 def test_no_password_in_prose_placeholders_and_code(text: str) -> None:
     assert secrets(text) == []

@@ -66,6 +66,7 @@ _BARE = re.compile(r"""[^\s"'`]{1,256}""")
 _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
+_CALL_BEFORE = re.compile(r"\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
@@ -213,7 +214,8 @@ class PasswordAssignment:
             return None
         sep = tail.group("sep").strip().lower()
         qualifiers = tail.group("qual").split()
-        if sep == "," and (qualifiers or not any(q in tail.group("close") for q in "\"'`")):
+        if sep == "," and (qualifiers or not any(q in tail.group("close") for q in "\"'`")
+                           or not _CALL_BEFORE.search(text[max(0, key_start - 40):key_start])):
             return None  # only `define('DB_PASSWORD', 'x')` separates a quoted name and value by a comma
         if qualifiers and NOT_A_PASSWORD_COLUMN.search(fold(" ".join(qualifiers))):
             return None  # "password reset: ...", "mot de passe oublié : ..."
