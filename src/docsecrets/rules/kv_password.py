@@ -66,7 +66,7 @@ _BARE = re.compile(r"""[^\s"'`]{1,256}""")
 _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
-_CALL_BEFORE = re.compile(r"\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
+_CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
