@@ -112,3 +112,19 @@ def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monk
     results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options())}
     assert results["gone.txt"].errors[0].error == "vanished before it could be read"
     assert results["a.txt"].errors == ()
+
+
+def test_nothing_a_reader_prints_reaches_standard_output(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capfd: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text(f"mdp = {PW}\n")
+    real = scan_module.scan_file
+
+    def noisy(path: str, *args: object) -> object:
+        print("a library's warning")
+        os.write(1, b"and one written straight to fd 1\n")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "scan_file", noisy)
+    (result,) = scan_paths([str(tmp_path)], options=options())
+    assert result.findings[0].secret == PW
+    assert capfd.readouterr().out == ""

@@ -12,6 +12,7 @@ import fnmatch
 import multiprocessing
 import os
 import stat
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -128,6 +129,15 @@ def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _worker_main(conn: Connection, limits: Limits, config: Config) -> None:
+    # Whatever a reader library prints must never reach the report on standard output
+    # (one stray line breaks a JSON document): results travel back through the pipe only.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    except OSError:
+        pass
     try:
         import resource
 
