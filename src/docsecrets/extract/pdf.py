@@ -414,25 +414,19 @@ def _lt_pieces(line: LTTextLine, page: LTPage, art: _PageArt) -> tuple[tuple[_Pi
         y0, y1 = min(g.y0 for g in glyphs), max(g.y1 for g in glyphs)
         counts = Counter(_lt_char_hidden(g, page) for g in glyphs)
         reasons += counts
-        hidden = _lt_majority(counts, (x0 + x1) / 2, (y0 + y1) / 2, art)
+        hidden = _majority(counts, (x0 + x1) / 2, (y0 + y1) / 2, art)
         pieces.append(_Piece(text=text, x0=x0, x1=x1, height=max(y1 - y0, 0.1), hidden=hidden))
-    return tuple(pieces), _lt_majority(reasons, (line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2, art)
+    return tuple(pieces), _majority(reasons, (line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2, art)
 
 
 def _lt_separated(left: LTChar, right: LTChar, rulings: Sequence[_Ruling]) -> bool:
     if right.x0 - left.x1 > _GAP_EM * max(left.height, right.height):
         return True
-    y = (right.y0 + right.y1) / 2
-    index = bisect.bisect_left(rulings, left.x1 - 1, key=lambda r: r.x)
-    while index < len(rulings) and rulings[index].x <= right.x0 + 1:
-        ruling = rulings[index]
-        if ruling.y0 <= y <= ruling.y1 and (left.x0 + left.x1) / 2 < ruling.x < (right.x0 + right.x1) / 2:
-            return True
-        index += 1
-    return False
+    return _ruling_between(left, right, rulings)
 
 
-def _lt_majority(reasons: Counter[str | None], x: float, y: float, art: _PageArt) -> str | None:
+def _majority(reasons: Counter[str | None], x: float, y: float, art: _PageArt) -> str | None:
+    """The hidden reason of most characters at (x, y), for either backend's covers."""
     if not reasons:
         return None
     reason, count = reasons.most_common(1)[0]
@@ -442,7 +436,7 @@ def _lt_majority(reasons: Counter[str | None], x: float, y: float, art: _PageArt
     # OCR layer) are what a reader does see.
     if reason in ("white text", "invisible text") and any(
             c.x0 <= x <= c.x1 and c.y0 <= y <= c.y1 for c in art.covers
-            if reason == "white text" or isinstance(c, LTImage)):
+            if reason == "white text" or isinstance(c, LTImage) or getattr(c, "image", False)):
         return None
     return reason
 
@@ -795,17 +789,18 @@ def _run_line(run: Sequence[_Glyph], art: _PageArt
         gy0, gy1 = min(g.y0 for g in marks), max(g.y1 for g in marks)
         counts = Counter(g.hidden for g in marks)
         reasons.update(counts)
-        hidden = _box_majority(counts, (gx0 + gx1) / 2, (gy0 + gy1) / 2, art) if (
+        hidden = _majority(counts, (gx0 + gx1) / 2, (gy0 + gy1) / 2, art) if (
             counts.get(None, 0) * 2 < len(marks)) else None
         pieces.append(_Piece(text=text, x0=gx0, x1=gx1, height=max(gy1 - gy0, 0.1), hidden=hidden))
     if not pieces:
         return None
-    hidden = _box_majority(reasons, (x0 + x1) / 2, (y0 + y1) / 2, art) if (
+    hidden = _majority(reasons, (x0 + x1) / 2, (y0 + y1) / 2, art) if (
         reasons.get(None, 0) * 2 < sum(reasons.values())) else None
     return line_text, x0, y0, x1, y1, tuple(pieces), hidden
 
 
-def _ruling_between(left: _Glyph, right: _Glyph, rulings: Sequence[_Ruling]) -> bool:
+def _ruling_between(left: _Glyph | LTChar, right: _Glyph | LTChar, rulings: Sequence[_Ruling]) -> bool:
+    """A vertical table border runs between two characters of one line."""
     y = (right.y0 + right.y1) / 2
     index = bisect.bisect_left(rulings, left.x1 - 1, key=lambda r: r.x)
     while index < len(rulings) and rulings[index].x <= right.x0 + 1:
@@ -814,20 +809,6 @@ def _ruling_between(left: _Glyph, right: _Glyph, rulings: Sequence[_Ruling]) -> 
             return True
         index += 1
     return False
-
-
-def _box_majority(reasons: Counter[str | None], x: float, y: float, art: _PageArt) -> str | None:
-    """As `_lt_majority`, with `_Box` covers."""
-    if not reasons:
-        return None
-    reason, count = reasons.most_common(1)[0]
-    if reason is None or count * 2 <= sum(reasons.values()):
-        return None
-    if reason in ("white text", "invisible text") and any(
-            c.x0 <= x <= c.x1 and c.y0 <= y <= c.y1 for c in art.covers
-            if reason == "white text" or getattr(c, "image", False)):
-        return None
-    return reason
 
 
 def _text_boxes(lines: Sequence[tuple[float, float, float, float]]) -> list[list[int]]:
