@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.xls import _header_text, _number_text, extract
+from docsecrets.extract._cells import float_text
+from docsecrets.extract.xls import _header_text, extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Row, Segment
 from tests.fixtures.xls_builders import (DOC_SUMMARY_FMTID, SUMMARY_FMTID, USER_DEFINED_FMTID, SheetSpec,
@@ -95,9 +96,9 @@ def test_blank_text_cells_are_left_out():
 
 
 def test_number_text_rules():
-    assert _number_text(123456.0) == "123456"
-    assert _number_text(0.30000000000000004) == "0.3"
-    assert _number_text(-0.5) == "-0.5"
+    assert float_text(123456.0) == "123456"
+    assert float_text(0.30000000000000004) == "0.3"
+    assert float_text(-0.5) == "-0.5"
 
 
 # --- hidden places -------------------------------------------------------------------------

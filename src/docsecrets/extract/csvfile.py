@@ -6,21 +6,13 @@ import csv
 import io
 from collections.abc import Iterator
 
+from docsecrets.extract._cells import column_letters
 from docsecrets.extract._decode import decode
 from docsecrets.extract.context import Context
 from docsecrets.types import Cell, Item, LimitExceeded, Location, Row
 
 _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(1 << 24)
-
-
-def column_letter(index: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _delimiter(sample: str) -> str:
@@ -46,7 +38,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     cells_seen = 0
     try:
         for number, record in enumerate(reader, start=1):
-            cells = tuple(Cell(text=value, column=col, ref=f"{column_letter(col)}{number}")
+            cells = tuple(Cell(text=value, column=col, ref=f"{column_letters(col)}{number}")
                           for col, value in enumerate(record, start=1) if value.strip())
             cells_seen += len(record)
             if cells_seen > ctx.limits.max_cells:

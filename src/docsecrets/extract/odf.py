@@ -21,10 +21,20 @@ from typing import IO
 from lxml import etree
 
 from docsecrets.extract import _xml
+from docsecrets.extract._cells import column_letters
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
-from docsecrets.types import (Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member,
-                              Row, Segment)
+from docsecrets.types import (
+    Cell,
+    EncryptedError,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Member,
+    Row,
+    Segment,
+)
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -873,7 +883,7 @@ class _Sheet:
                 text, reason = _plain_text(cell), None
                 if text is None:
                     where = _Where(part=self.part, hidden=self.hidden, page=self.page,
-                                   cell=f"{_column_letters(column)}{number}", row=number, column=column)
+                                   cell=f"{column_letters(column)}{number}", row=number, column=column)
                     text, reason = doc.collect(cell, where, side)
                 text = text or _typed_value(cell)
                 if text:
@@ -881,7 +891,7 @@ class _Sheet:
                         reason = "covered by a merged cell"
                     reason = reason or doc.text_reason("table-cell", cell.get(_TABLE_STYLE))
                     for col in range(column, min(column + min(repeat, _MAX_REPEAT), _MAX_COLUMNS + 1)):
-                        letters = _column_letters(col)
+                        letters = column_letters(col)
                         hidden = f"hidden column {letters}" if self.column_hidden(col) else reason
                         found.append((col, letters, text, hidden))
             column += repeat
@@ -948,14 +958,6 @@ def _literal(expression: str) -> str:
     if re.fullmatch(r"-?\d+(\.\d+)?", body):
         return body
     return body if '"' in body else ""
-
-
-def _column_letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _count(value: str | None, cap: int | None = _MAX_SPACES) -> int:

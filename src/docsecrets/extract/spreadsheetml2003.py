@@ -21,8 +21,17 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docsecrets.extract import _xml
+from docsecrets.extract._cells import column_letters, float_text
 from docsecrets.extract.context import Context
-from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Row, Segment
+from docsecrets.types import (
+    Cell,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Row,
+    Segment,
+)
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
 _O = "urn:schemas-microsoft-com:office:office"
@@ -163,10 +172,10 @@ def _row(element: etree._Element, sheet: _Sheet, layout: _Layout) -> tuple[Row |
         if child.tag != _CELL:
             continue
         column = _int(_attr(child, "Index")) or column + 1
-        ref = f"{_letters(column)}{number}"
+        ref = f"{column_letters(column)}{number}"
         text = _data_text(child.find(_DATA))
         if text is not None:
-            column_hidden = f"hidden column {_letters(column)}" if column in sheet.hidden_columns else None
+            column_hidden = f"hidden column {column_letters(column)}" if column in sheet.hidden_columns else None
             style_hidden = layout.styles.get(_attr(child, "StyleID")) if layout.styles else None
             cells.append(Cell(text=text, column=column, ref=ref, hidden=_join(column_hidden, style_hidden)))
         if len(child) > 1 or _attr(child, "HRef"):  # more than <Data>: maybe a <Comment>
@@ -206,7 +215,7 @@ def _data_text(data: etree._Element | None) -> str | None:
         return None
     if kind == "Number":
         try:
-            return _number_text(float(raw))
+            return float_text(float(raw))
         except ValueError:
             return raw.strip()
     if kind == "Boolean":
@@ -214,16 +223,6 @@ def _data_text(data: etree._Element | None) -> str | None:
     if kind == "DateTime":
         return _date_text(raw.strip())
     return raw
-
-
-def _number_text(value: float) -> str:
-    """As xls: 123456.0 -> "123456", otherwise shortest form within Excel's 15 digits."""
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    text = repr(value)
-    if len(text.replace("-", "").replace(".", "").lstrip("0")) > 15:
-        text = format(value, ".15g")
-    return text
 
 
 def _date_text(raw: str) -> str:
@@ -247,7 +246,7 @@ def _named_range(element: etree._Element, sheet: _Sheet | None) -> Iterator[Segm
         value = match.group(1).replace('""', '"')
     else:
         number = _NUMBER_CONSTANT.match(refers)
-        value = _number_text(float(number.group(1))) if number else ""
+        value = float_text(float(number.group(1))) if number else ""
     if name and value.strip():
         yield Segment(text=f"{name}: {value}", location=Location(part=sheet.name if sheet else "defined names"),
                       hidden=f"defined name '{name}'")
@@ -305,14 +304,6 @@ def _int(value: str) -> int:
         return int(value)
     except ValueError:
         return 0
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _release(element: etree._Element) -> None:

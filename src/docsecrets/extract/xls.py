@@ -21,12 +21,27 @@ from collections.abc import Iterator
 from typing import Any
 
 import xlrd
-from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_NUMBER, XL_CELL_TEXT, XLRDError
+from xlrd.biffh import (
+    XL_CELL_BOOLEAN,
+    XL_CELL_DATE,
+    XL_CELL_NUMBER,
+    XL_CELL_TEXT,
+    XLRDError,
+)
 from xlrd.formula import oBOOL, oNUM, oSTRG
 
+from docsecrets.extract._cells import float_text
 from docsecrets.extract.context import Context
-from docsecrets.types import (Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Row,
-                              Segment)
+from docsecrets.types import (
+    Cell,
+    EncryptedError,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Row,
+    Segment,
+)
 
 _DEFAULT_PASSWORD = "VelvetSweatshop"  # Excel encrypts with it when only "password to modify" is set
 _SHEET_VISIBILITY = {1: "hidden sheet", 2: "very hidden sheet"}
@@ -217,7 +232,7 @@ def _cell_text(ctype: int, value: Any, datemode: int) -> str | None:
     if ctype == XL_CELL_TEXT:
         return str(value) if str(value).strip() else None
     if ctype == XL_CELL_NUMBER:
-        return _number_text(float(value))
+        return float_text(float(value))
     if ctype == XL_CELL_DATE:
         return _date_text(float(value), datemode)
     if ctype == XL_CELL_BOOLEAN:
@@ -225,21 +240,11 @@ def _cell_text(ctype: int, value: Any, datemode: int) -> str | None:
     return None
 
 
-def _number_text(value: float) -> str:
-    """123456.0 -> "123456"; other floats shortest, at most Excel's 15 significant digits."""
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    text = repr(value)
-    if len(text.replace("-", "").replace(".", "").lstrip("0")) > 15:
-        text = format(value, ".15g")  # 0.30000000000000004 is displayed (and was typed) as 0.3
-    return text
-
-
 def _date_text(value: float, datemode: int) -> str:
     try:
         moment: datetime.datetime = xlrd.xldate_as_datetime(value, datemode)
     except (ValueError, OverflowError, ArithmeticError):
-        return _number_text(value)
+        return float_text(value)
     if moment.microsecond:
         moment = (moment + datetime.timedelta(microseconds=500_000)).replace(microsecond=0)
     if 0 <= value < 1:
@@ -304,7 +309,7 @@ def _defined_names(book: Any) -> Iterator[Segment]:
         if value is None:  # xlrd could not evaluate the formula
             continue
         if result.kind == oNUM:
-            text = _number_text(float(value))
+            text = float_text(float(value))
         elif result.kind == oBOOL:
             text = "TRUE" if value else "FALSE"
         else:
@@ -460,7 +465,7 @@ def _typed_value(stream: bytes, pos: int, codec: str) -> str | None:
     if vtype == 0x02:  # VT_I2
         return str(struct.unpack_from("<h", stream, pos)[0])
     if vtype == 0x05:  # VT_R8
-        return _number_text(struct.unpack_from("<d", stream, pos)[0])
+        return float_text(struct.unpack_from("<d", stream, pos)[0])
     if vtype == 0x0B:  # VT_BOOL
         return "TRUE" if struct.unpack_from("<H", stream, pos)[0] else "FALSE"
     return None

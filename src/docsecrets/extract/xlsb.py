@@ -21,9 +21,18 @@ from functools import partial
 
 from docsecrets.extract import _ooxml
 from docsecrets.extract import xlsx as _xlsx
+from docsecrets.extract._cells import column_letters
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
-from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Row, Segment
+from docsecrets.types import (
+    Cell,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Row,
+    Segment,
+)
 
 # Record types ([MS-XLSB] 2.3). Cells: each starts with a Cell structure (column u32, style
 # u24, flags u8) then its value; the "short" forms (ids 12-18, written by newer Excel builds)
@@ -338,8 +347,8 @@ def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, _xlsx._Rel]) -> 
                 if text:
                     hidden = style_hidden
                     if columns.hides(column):
-                        hidden = f"hidden column {_xlsx._letters(column)}" + (f", {style_hidden}" if style_hidden else "")
-                    cells.append(Cell(text=text, column=column, ref=f"{_xlsx._letters(column)}{number}", hidden=hidden))
+                        hidden = f"hidden column {column_letters(column)}" + (f", {style_hidden}" if style_hidden else "")
+                    cells.append(Cell(text=text, column=column, ref=f"{column_letters(column)}{number}", hidden=hidden))
             elif kind == _ROW_HDR:
                 if cells:
                     yield _row(sheet, number, row_hidden, cells)
@@ -420,7 +429,7 @@ def _hyperlink(payload: bytes, sheet: str, rels: dict[str, _xlsx._Rel]) -> Itera
     url = rel.target if rel is not None and rel.external else ""
     text = f"{url}#{anchor}" if url and anchor else url or anchor
     if text:
-        yield Segment(text=text, location=Location(part=sheet, cell=f"{_xlsx._letters(column)}{row}"),
+        yield Segment(text=text, location=Location(part=sheet, cell=f"{column_letters(column)}{row}"),
                       hidden="hyperlink target")
 
 
@@ -435,7 +444,7 @@ def _comments(book: _Book, part: str, sheet: str) -> Iterator[Segment]:
                 position = _U32.unpack_from(payload, 0)[0]
                 author = authors[position] if position < len(authors) else ""
                 row, column = _U32.unpack_from(payload, 4)[0] + 1, _U32.unpack_from(payload, 12)[0] + 1
-                ref = f"{_xlsx._letters(column)}{row}"
+                ref = f"{column_letters(column)}{row}"
             elif kind == _COMMENT_TEXT:
                 text = _wide(payload, 1)[0].strip()
                 if text:

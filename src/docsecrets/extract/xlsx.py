@@ -23,10 +23,20 @@ from urllib.parse import unquote
 from lxml import etree
 
 from docsecrets.extract import _ooxml, _xml
+from docsecrets.extract._cells import column_letters
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
-from docsecrets.types import (Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Row,
-                              Segment)
+from docsecrets.types import (
+    Cell,
+    EncryptedError,
+    ExtractError,
+    Item,
+    LimitExceeded,
+    Location,
+    Member,
+    Row,
+    Segment,
+)
 
 _T = TypeVar("_T")
 _WORKBOOK = "xl/workbook.xml"
@@ -380,7 +390,7 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
         if not len(cell):
             continue  # a styled empty cell: writers pad whole rows with them
         text, style_hidden, formula = _cell_value(book, cell, tags)
-        ref = f"{_letters(column)}{number}"
+        ref = f"{column_letters(column)}{number}"
         if formula is not None:
             formulas.append(Segment(text=f"={formula}", hidden="cell formula",
                                     location=Location(part=sheet.name, cell=ref, row=number, column=column)))
@@ -388,7 +398,7 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
             continue
         hidden = style_hidden
         if columns.hides(column):
-            hidden = f"hidden column {_letters(column)}" + (f", {style_hidden}" if style_hidden else "")
+            hidden = f"hidden column {column_letters(column)}" + (f", {style_hidden}" if style_hidden else "")
         cells.append(Cell(text=text, column=column, ref=ref, hidden=hidden))
     if cells:
         hidden = sheet.hidden or (f"hidden row {number}" if (row.get("hidden") or "").lower() in _TRUE else None)
@@ -580,7 +590,7 @@ def _drawing_text(pkg: _Package, part: str, sheet: str) -> Iterator[Segment]:
         cell = None
         if start is not None and _child(start, "col") is not None and _child(start, "row") is not None:
             column, row = (max(0, _int(_child_text(start, name), 0)) + 1 for name in ("col", "row"))
-            cell = f"{_letters(column)}{row}"
+            cell = f"{column_letters(column)}{row}"
         for shape in anchor.iter("{*}sp"):
             body = _child(shape, "txBody")
             text = "\n".join("".join(t.text or "" for t in p.iter("{*}t")) for p in body.iter("{*}p")).strip() \
@@ -731,10 +741,3 @@ def _column_number(letters: str) -> int | None:
     return number
 
 
-@lru_cache(maxsize=20_000)
-def _letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

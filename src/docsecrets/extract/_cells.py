@@ -1,0 +1,25 @@
+"""Cell helpers shared by the spreadsheet readers: A1 column letters, numbers as typed."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=20_000)
+def column_letters(column: int) -> str:
+    """1 -> 'A', 27 -> 'AA' (1-based columns)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def float_text(value: float) -> str:
+    """123456.0 -> "123456"; other floats shortest, at most Excel's 15 significant digits."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    text = repr(value)
+    if len(text.replace("-", "").replace(".", "").lstrip("0")) > 15:
+        text = format(value, ".15g")  # 0.30000000000000004 is displayed (and was typed) as 0.3
+    return text
