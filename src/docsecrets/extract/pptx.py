@@ -15,7 +15,7 @@ from lxml import etree
 
 from docsecrets.extract import _ooxml
 from docsecrets.extract.context import Context
-from docsecrets.extract.docx import (Package, Rel, child, deferred, embedded_members, external_links, join_reasons,
+from docsecrets.extract._ooxml import (Package, Rel, child, deferred, embedded_members, external_links, join_reasons,
                                      open_package, pick_alternate, qname, raise_deferred, rel_id)
 from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Row, Segment
 
