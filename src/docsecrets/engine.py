@@ -129,12 +129,20 @@ class _Collector:
     findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
     priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
+    max_findings: int = DEFAULT_LIMITS.max_findings
+    capped: bool = False
 
     def add(self, *, rule: Rule, secret: str, location: Location, chain: tuple[str, ...], hidden: str | None,
             description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
         if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
             return
         key = (chain, location, secret)
+        if key not in self.findings and len(self.findings) >= self.max_findings:
+            if not self.capped:
+                self.capped = True
+                self.error(f"unscannable: more than {self.max_findings:,} findings; the rest are not reported "
+                           "(limit)", chain=(), kind="limit")
+            return
         if self.priorities.get(key, -1) >= priority:
             return
         severity = self.config.severity_for(rule.id, severity or rule.severity)  # type: ignore[arg-type]
@@ -152,7 +160,7 @@ class _Collector:
 def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Scan one top-level file already read into memory."""
     config = config or Config()
-    out = _Collector(path=path, config=config, rules=_rules_for(config))
+    out = _Collector(path=path, config=config, rules=_rules_for(config), max_findings=limits.max_findings)
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
