@@ -228,6 +228,8 @@ def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Con
 
 def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, inherited: str | None,
                   limits: Limits) -> None:
+    if out.capped:  # past max_findings the file is already unscannable: no more rule work
+        return
     text = segment.text[: limits.max_segment_chars]
     if len(text) < 4:
         return
@@ -272,6 +274,8 @@ def _cell_location(row: Row, cell: Cell) -> Location:
 
 def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
               inherited: str | None) -> None:
+    if out.capped:
+        return
     hits: list[tuple[Cell, Match]] = []
     for hit in reader.read(row):
         hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
