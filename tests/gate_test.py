@@ -90,6 +90,43 @@ def test_a_corrupt_file_fails_the_gate_unless_allowed(broken: pathlib.Path) -> N
     assert run("scan", "--jobs", "1", "--config", str(broken / "conf.toml"), str(broken / "clean.txt"))[0] == 0
 
 
+def _slow(path: str, *args: object, **kwargs: object) -> object:
+    time.sleep(60)
+    return None
+
+
+def _greedy(path: str, *args: object, **kwargs: object) -> object:
+    return [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GiB, over the worker's address-space cap
+
+
+def _denied(path: str, *args: object, **kwargs: object) -> object:
+    raise PermissionError(13, "Permission denied")  # as root, chmod 0 would not stop the read
+
+
+@pytest.mark.parametrize("kind, flags, patch", [
+    ("limit", ["--max-file-size", "0.001"], None),
+    ("timeout", ["--timeout", "1"], _slow),
+    ("memory", [], _greedy),
+    ("unreadable", [], _denied),
+])
+def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                                       kind: str, flags: list[str], patch: object) -> None:
+    from docsecrets import limits as limits_module
+    from docsecrets import scan as scan_module
+
+    (tmp_path / "doc.txt").write_text("rien à signaler\n" * 400)
+    if patch is _denied:
+        real_open = os.open
+        monkeypatch.setattr(os, "open", lambda p, *a: _denied(p) if str(p).endswith("doc.txt") else real_open(p, *a))
+    elif patch is not None:
+        monkeypatch.setattr(scan_module, "scan_file", patch)  # workers are forked: they see the patch
+    if patch is _greedy:
+        monkeypatch.setattr(cli_module, "DEFAULT_LIMITS", limits_module.Limits(memory=512 * 1024 * 1024))
+    code, out = run("scan", "--format", "json", *flags, str(tmp_path))
+    assert (code, [e["kind"] for e in json.loads(out)["errors"]]) == (1, [kind])
+    assert run("scan", "--allow-unscannable", *flags, str(tmp_path))[0] == 0
+
+
 def test_files_skipped_on_purpose_do_not_fail(tmp_path: pathlib.Path) -> None:
     (tmp_path / "clean.txt").write_text("rien\n")
     os.mkfifo(tmp_path / "pipe")

@@ -270,8 +270,9 @@ def hook(files: Sequence[str], baseline_path: str | None, config_path: str | Non
                      f"or accept them with: docsecrets baseline create . -o {target}")
     if unscannable:
         count = len({e.path for e in unscannable})
+        them = "them" if count != 1 else "it"
         lines.append(f"docsecrets: {count} file{'s' if count != 1 else ''} could not be scanned (ERROR lines above): "
-                     "fix them, or exclude them in the configuration")
+                     f"fix {them}, or exclude {them} in the configuration")
     click.echo("\n".join(lines))
     sys.exit(EXIT_FINDINGS)
 
