@@ -350,3 +350,10 @@ def test_workers_die_with_a_killed_parent(tmp_path: pathlib.Path) -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_extract_escapes_control_characters_of_the_document(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "esc.txt").write_text("titre \x1b[2J\x1b]0;owned\x07\nmdp : x\n")
+    code, out = run("extract", str(tmp_path / "esc.txt"))
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[1:] == ["line 1: titre \\x1b[2J\\x1b]0;owned\\x07", "mdp : x"]

@@ -37,6 +37,12 @@ DEFAULT_BASELINE = ".docsecrets-baseline.json"
 _SEVERITIES = click.Choice([str(s) for s in Severity], case_sensitive=False)
 
 
+class _Fatal(click.ClickException):
+    """An error after the scan (the report cannot be delivered): exit 2, never 1 ("findings")."""
+
+    exit_code = EXIT_ERROR
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docsecrets")
 def cli() -> None:
@@ -331,7 +337,7 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
     if list_only or (not accepted and not false_positives and not sys.stdin.isatty()):
         for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
             reason_text = f"  ({entry.reason})" if entry.reason else ""
-            click.echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
+            _echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
         sys.exit(EXIT_CLEAN)
     try:
         for fingerprint in accepted:
@@ -352,7 +358,7 @@ def _audit_interactively(current: Baseline) -> Baseline:
     for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
         if entry.status != "unreviewed":
             continue
-        click.echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
+        _echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
         choice = click.prompt("[a]ccept, [f]alse positive, [s]kip, [q]uit", type=click.Choice(["a", "f", "s", "q"]),
                               default="s", show_choices=False)
         if choice == "q":
@@ -389,27 +395,35 @@ def extract(path: str) -> None:
 
     def show(data: bytes, name: str, indent: str) -> None:
         fmt = sniff(data, name)
-        click.echo(f"{indent}# {name}: {fmt}")
+        _echo(f"{indent}# {name}: {fmt}")
         extractor = get_extractor(fmt)
         if extractor is None:
-            click.echo(f"{indent}  (not read: {fmt})")
+            _echo(f"{indent}  (not read: {fmt})")
             return
         try:
             for item in extractor(data, Context.for_file(name)):
                 if isinstance(item, Segment):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {item.text}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {item.text}", newlines=True)
                 elif isinstance(item, Row):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
                     cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
                                        for c in item.cells)
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
                 elif isinstance(item, Member):
                     show(item.data, item.name, indent + "  ")
         except ExtractError as exc:
-            click.echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
+            _echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
 
     show(data, path, "")
+
+
+def _echo(text: str, *, newlines: bool = False) -> None:
+    """Text that quotes a file name or a document, control characters escaped (see report.safe);
+    with `newlines`, line breaks are kept (the text of a document, in `extract`)."""
+    from docsecrets.report import safe
+
+    click.echo("\n".join(safe(line) for line in text.split("\n")) if newlines else safe(text))
 
 
 def _write(text: str, output: str | None) -> None:
@@ -419,7 +433,7 @@ def _write(text: str, output: str | None) -> None:
             sys.stdout.flush()
         except BrokenPipeError:  # the reader went away: the report was not delivered
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise click.ClickException("standard output closed before the report was written") from None
+            raise _Fatal("standard output closed before the report was written") from None
         return
     from docsecrets.report import safe
     from docsecrets.safe_write import UnsafeTarget, write_text
@@ -427,7 +441,7 @@ def _write(text: str, output: str | None) -> None:
     try:
         write_text(output, text)
     except UnsafeTarget as exc:
-        raise click.ClickException(safe(str(exc))) from None
+        raise _Fatal(safe(str(exc))) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

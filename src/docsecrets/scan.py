@@ -266,7 +266,9 @@ class _Pool:
     def _spawn(self) -> _Worker:
         ctx = self._context()
         parent, child = ctx.Pipe()
-        inherited = [w.conn for w in self.workers] + [parent]
+        # a forked worker holds copies of the parent's ends of every pipe: it closes them, so it
+        # sees EOF when the parent dies (spawned workers hold none)
+        inherited = [w.conn for w in self.workers] + [parent] if ctx.get_start_method() == "fork" else []
         process = ctx.Process(target=_worker_main, daemon=True,
                               args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
                                     self.stdin_fd))
