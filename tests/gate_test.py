@@ -177,6 +177,8 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(tmp_path: pathlib.Path, 
 def test_usage_errors_exit_2_through_main(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "--format", "nope", "."]) == 2
     assert main(["no-such-command"]) == 2
+    assert main(["scan", "--timeout", "nan", "."]) == 2
+    assert main(["scan", "--max-file-size", "inf", "."]) == 2
     assert main(["--version"]) == 0
     assert "Traceback" not in capsys.readouterr().err
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
 import stat
 import sys
@@ -49,6 +50,12 @@ def cli() -> None:
     """Find credentials inside documents (spreadsheets, Word, PDF, ODF, mail, archives)."""
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter("must be a finite number")
+    return value
+
+
 def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
     """Options shared by every command that scans."""
     options = [
@@ -56,9 +63,9 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
                      help="Worker processes (0: one per CPU)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout, show_default=True,
-                     help="Seconds one file may take before its reader is killed."),
+                     callback=_finite, help="Seconds one file may take before its reader is killed."),
         click.option("--max-file-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_file_size / MiB,
-                     show_default=True, help="Largest file read, in MiB."),
+                     show_default=True, callback=_finite, help="Largest file read, in MiB."),
         click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
                      help="Skip files and folders matching GLOB (repeatable; added to the defaults)."),
         click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 ResultCallback = Callable[[FileResult], None]
 STDIN = "-"
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,6 +193,8 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
     # worker prints a traceback. The parent's own handlers were copied by fork: drop them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the fork (see _Pool._spawn)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     _die_with_parent(parent)
     for other in inherited:  # the parent's ends of our pipe and of earlier workers' pipes
         other.close()
@@ -272,7 +275,14 @@ class _Pool:
         process = ctx.Process(target=_worker_main, daemon=True,
                               args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
                                     self.stdin_fd))
-        process.start()
+        # no signal between the fork and the worker's own handlers: it would run the parent's
+        # handler in the child (a traceback on Ctrl-C)
+        masked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            process.start()
+        finally:
+            if masked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, masked)
         child.close()
         return _Worker(process=process, conn=parent)
 
