@@ -268,7 +268,7 @@ def hook(files: Sequence[str], baseline_path: str | None, config_path: str | Non
     path = baseline_path or config.baseline or (DEFAULT_BASELINE if os.path.exists(DEFAULT_BASELINE) else None)
     baseline = _load_baseline(path)
     results, elapsed = _run(files, jobs=0, timeout=DEFAULT_LIMITS.timeout, max_file_size=DEFAULT_LIMITS.max_file_size
-                            / MiB, excludes=(), config=config)
+                            / MiB, excludes=(), config=config, own_files=[_identity(path)])
     if baseline is not None:
         results = baseline_module.subtract(results, baseline)
     report = Report(results=tuple(results), elapsed=elapsed, rules=_custom_rules(config))
