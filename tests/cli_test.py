@@ -108,3 +108,12 @@ def test_sarif_and_github_formats_exist(tmp_path: pathlib.Path) -> None:
     code, out = run("scan", "--format", "github", str(tmp_path))
     assert code == 1 and out.startswith(f"::warning file={tmp_path}/a.txt,line=1,title=DS101 password-assignment::")
     assert PW not in out
+
+
+def test_a_file_of_many_findings_stops_at_the_cap_and_fails(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "many.txt").write_text("".join(f"password={PW}{i:05d}\n" for i in range(1_005)))
+    code, out = run("scan", "--format", "json", str(tmp_path))
+    document = json.loads(out)
+    assert code == 1 and len(document["findings"]) == 1_000
+    assert document["errors"] == [{"path": str(tmp_path / "many.txt"), "kind": "limit", "archive_chain": [],
+                                   "error": "unscannable: more than 1,000 findings; the rest are not reported (limit)"}]

@@ -43,6 +43,18 @@ def test_hook_is_quiet_when_clean_and_says_how_to_accept(tmp_path: pathlib.Path,
     assert (again.exit_code, again.output) == (0, "")
 
 
+def test_hook_fails_on_a_staged_document_it_cannot_read(tmp_path: pathlib.Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    result = CliRunner().invoke(cli, ["hook", "broken.xlsx"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert lines[0].startswith("broken.xlsx: ERROR unscannable: ")
+    assert lines[-1] == ("docsecrets: 1 file could not be scanned (ERROR lines above): fix it, or exclude it "
+                         "in the configuration")
+
+
 def _git(repo: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid", "PRE_COMMIT_HOME": str(repo.parent / "pc")}

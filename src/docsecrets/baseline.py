@@ -141,5 +141,10 @@ def load(path: str) -> Baseline:
 
 
 def dump(baseline: Baseline, path: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(dumps(baseline))
+    """Write through a temporary file; a symlink at `path` (even dangling) is refused, never followed."""
+    from docsecrets.safe_write import UnsafeTarget, write_text
+
+    try:
+        write_text(path, dumps(baseline))
+    except UnsafeTarget as exc:
+        raise BaselineError(str(exc)) from None

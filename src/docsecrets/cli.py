@@ -1,13 +1,19 @@
 """The `docsecrets` command: parse, scan, render, write, return an exit code.
 
-Exit codes: 0 nothing found (at or above --fail-on), 1 findings, 2 usage or fatal error.
+Exit codes: 0 clean; 1 findings (at or above --fail-on) or a file that could not be scanned
+(unless --allow-unscannable); 2 usage or internal error, checked before scanning where it can
+be (a missing path, a folder that cannot be listed, an output that cannot be written safely);
+130 / 143 on SIGINT / SIGTERM. Never a traceback: main() turns anything unexpected into one
+line naming the exception type, never its message (it could quote a document).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -23,17 +29,31 @@ if TYPE_CHECKING:
     from docsecrets.baseline import Baseline
     from docsecrets.config import Config
     from docsecrets.report import Report
+    from docsecrets.rules.base import Rule
     from docsecrets.types import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
 DEFAULT_BASELINE = ".docsecrets-baseline.json"
 _SEVERITIES = click.Choice([str(s) for s in Severity], case_sensitive=False)
+
+
+class _Fatal(click.ClickException):
+    """An error after the scan (the report cannot be delivered): exit 2, never 1 ("findings")."""
+
+    exit_code = EXIT_ERROR
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docsecrets")
 def cli() -> None:
     """Find credentials inside documents (spreadsheets, Word, PDF, ODF, mail, archives)."""
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter("must be a finite number")
+    return value
 
 
 def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -43,26 +63,77 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
                      help="Worker processes (0: one per CPU)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout, show_default=True,
-                     help="Seconds one file may take before its reader is killed."),
+                     callback=_finite, help="Seconds one file may take before its reader is killed."),
         click.option("--max-file-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_file_size / MiB,
-                     show_default=True, help="Largest file read, in MiB."),
+                     show_default=True, callback=_finite, help="Largest file read, in MiB."),
         click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
                      help="Skip files and folders matching GLOB (repeatable; added to the defaults)."),
         click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
                      help="Configuration file (default: .docsecrets.toml, or [tool.docsecrets] in pyproject.toml)."),
+        click.option("--allow-unscannable", is_flag=True,
+                     help="Files that could not be scanned are still reported but do not fail the run "
+                          "(default: they fail it; config key allow_unscannable)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def _check_paths(paths: Sequence[str]) -> list[str]:
+    """Every path must exist and every folder be listable, before anything is scanned: a typo
+    is a usage error, never an empty, successful scan."""
+    from docsecrets.report import safe
+
+    if list(paths).count(STDIN) > 1:
+        raise click.UsageError("standard input (-) can be named only once")
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
+                with os.scandir(path):
+                    pass
+        except OSError as exc:
+            reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else \
+                str(exc.strerror or exc).lower()
+            raise click.UsageError(f"cannot scan {safe(path)}: {reason}") from None
+    return list(paths) or ["."]
+
+
+def _check_output(path: str) -> tuple[int, int] | None:
+    """Refuse an output that cannot be written safely, before the scan; its identity, so the
+    scan never reads its own earlier report."""
+    from docsecrets.report import safe
+    from docsecrets.safe_write import UnsafeTarget, check_target
+
+    try:
+        info = check_target(path)
+    except UnsafeTarget as exc:
+        raise click.UsageError(safe(str(exc))) from None
+    return (info.st_dev, info.st_ino) if info is not None else None
+
+
+def _identity(path: str | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config: Config, progress: bool = False, cache: bool = False) -> tuple[list[FileResult], float]:
+         config: Config, progress: bool = False, cache: bool = False,
+         own_files: Sequence[tuple[int, int] | None] = ()) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
+    paths = _check_paths(paths)
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
-    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
+    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config,
+                          own_files=frozenset(i for i in own_files if i is not None))
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         store = None
@@ -72,14 +143,14 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             # key on what changes a file's result: not the timeout or memory cap (results that hit
             # them are never cached), not whether a cache or a baseline is in use
             key = config_key(dataclasses.replace(limits, timeout=0.0, memory=0),
-                             dataclasses.replace(config, cache=False, baseline=None))
+                             dataclasses.replace(config, cache=False, baseline=None, allow_unscannable=False))
             store = stack.enter_context(Cache.open(version_key=key))
         callback = None
         if progress:
             from docsecrets.progress import Progress
 
             callback = stack.enter_context(Progress()).update
-        results = scan_paths(list(paths) or ["."], options=options, on_result=callback, cache=store)
+        results = scan_paths(paths, options=options, on_result=callback, cache=store)
     return results, time.monotonic() - started
 
 
@@ -126,8 +197,9 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
-              help="Write the report to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=str),
+              help="Write the report to this file instead of standard output (replaced whole; never through "
+                   "a symlink).")
 @click.option("--min-severity", type=_SEVERITIES, default="low", show_default=True,
               help="Report only findings at or above this severity.")
 @click.option("--fail-on", type=_SEVERITIES, default="low", show_default=True,
@@ -140,28 +212,43 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config_path: str | None, output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None) -> None:
-    """Scan files and folders (default: the current folder) for credentials."""
+         config_path: str | None, allow_unscannable: bool, output_format: str, show_secrets: bool,
+         output: str | None, min_severity: str, fail_on: str, baseline_path: str | None, progress: bool | None,
+         use_cache: bool | None) -> None:
+    """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
     from docsecrets.report import Report
 
     config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    baseline_path = baseline_path or config.baseline
+    baseline = _load_baseline(baseline_path)
+    own_files = [_identity(baseline_path)]
+    if output is not None:
+        own_files.append(_check_output(output))
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress, cache=cache)
+                            config=config, progress=progress, cache=cache, own_files=own_files)
     if baseline is not None:
         from docsecrets import baseline as baseline_module
 
         results = baseline_module.subtract(results, baseline)
     report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
-                    min_severity=Severity.parse(min_severity))
+                    min_severity=Severity.parse(min_severity), rules=_custom_rules(config))
     _write(_render(report, output_format, color=output is None and sys.stdout.isatty()), output)
     threshold = Severity.parse(fail_on)
     failing = any(f.severity >= threshold for f in report.findings())
+    if report.unscannable() and not (allow_unscannable or config.allow_unscannable):
+        failing = True
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _custom_rules(config: Config) -> tuple[Rule, ...]:
+    if not config.rules:
+        return ()
+    from docsecrets.rules.custom import RegexRule
+
+    return tuple(RegexRule(spec).rule for spec in config.rules)
 
 
 @cli.command()
@@ -181,17 +268,24 @@ def hook(files: Sequence[str], baseline_path: str | None, config_path: str | Non
     path = baseline_path or config.baseline or (DEFAULT_BASELINE if os.path.exists(DEFAULT_BASELINE) else None)
     baseline = _load_baseline(path)
     results, elapsed = _run(files, jobs=0, timeout=DEFAULT_LIMITS.timeout, max_file_size=DEFAULT_LIMITS.max_file_size
-                            / MiB, excludes=(), config=config)
+                            / MiB, excludes=(), config=config, own_files=[_identity(path)])
     if baseline is not None:
         results = baseline_module.subtract(results, baseline)
-    report = Report(results=tuple(results), elapsed=elapsed)
+    report = Report(results=tuple(results), elapsed=elapsed, rules=_custom_rules(config))
     findings = report.findings()
-    if not findings:
+    unscannable = report.unscannable() if not config.allow_unscannable else []
+    if not findings and not unscannable:
         sys.exit(EXIT_CLEAN)
-    lines = text_report.render(report).splitlines()[:-1]  # the findings, without the summary
-    target = path or DEFAULT_BASELINE
-    lines.append(f"docsecrets: {len(findings)} finding{'s' if len(findings) != 1 else ''}. Remove the secrets, "
-                 f"or accept them with: docsecrets baseline create . -o {target}")
+    lines = text_report.render(report).splitlines()[:-1]  # the findings and errors, without the summary
+    if findings:
+        target = path or DEFAULT_BASELINE
+        lines.append(f"docsecrets: {len(findings)} finding{'s' if len(findings) != 1 else ''}. Remove the secrets, "
+                     f"or accept them with: docsecrets baseline create . -o {target}")
+    if unscannable:
+        count = len({e.path for e in unscannable})
+        them = "them" if count != 1 else "it"
+        lines.append(f"docsecrets: {count} file{'s' if count != 1 else ''} could not be scanned (ERROR lines above): "
+                     f"fix {them}, or exclude {them} in the configuration")
     click.echo("\n".join(lines))
     sys.exit(EXIT_FINDINGS)
 
@@ -206,17 +300,31 @@ def baseline() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=DEFAULT_BASELINE,
               show_default=True, help="Baseline file to write (reviews of entries it already holds are kept).")
 def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-                    config_path: str | None, output: str) -> None:
-    """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline."""
+                    config_path: str | None, allow_unscannable: bool, output: str) -> None:
+    """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline.
+
+    Files that could not be scanned are listed on standard error and exit 1 (after the baseline
+    is written): their findings are not in it. --allow-unscannable exits 0.
+    """
     from docsecrets import baseline as baseline_module
+    from docsecrets.report import Report, display_path, safe
 
     config = _load_config(config_path)
-    previous = _load_baseline(output) if os.path.exists(output) else None
+    identity = _check_output(output)
+    previous = _load_baseline(output) if identity is not None else None
     results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                      config=config)
+                      config=config, own_files=[identity])
     created = baseline_module.from_results(results, previous)
-    baseline_module.dump(created, output)
-    click.echo(f"wrote {len(created.entries)} finding{'s' if len(created.entries) != 1 else ''} to {output}")
+    try:
+        baseline_module.dump(created, output)
+    except baseline_module.BaselineError as exc:
+        raise click.UsageError(safe(str(exc))) from None
+    click.echo(f"wrote {len(created.entries)} finding{'s' if len(created.entries) != 1 else ''} to {safe(output)}")
+    unscannable = Report(results=tuple(results)).unscannable()
+    for error in unscannable:
+        click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
+    if unscannable and not (allow_unscannable or config.allow_unscannable):
+        sys.exit(EXIT_FINDINGS)
 
 
 @baseline.command("audit")
@@ -236,7 +344,7 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
     if list_only or (not accepted and not false_positives and not sys.stdin.isatty()):
         for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
             reason_text = f"  ({entry.reason})" if entry.reason else ""
-            click.echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
+            _echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
         sys.exit(EXIT_CLEAN)
     try:
         for fingerprint in accepted:
@@ -245,9 +353,9 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
             current = current.with_status(fingerprint, "false_positive", reason)
         if not accepted and not false_positives:
             current = _audit_interactively(current)
+        baseline_module.dump(current, path)
     except baseline_module.BaselineError as exc:
         raise click.UsageError(str(exc)) from None
-    baseline_module.dump(current, path)
     counts = {status: sum(1 for e in current.entries.values() if e.status == status)
               for status in baseline_module.STATUSES}
     click.echo(", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()))
@@ -257,7 +365,7 @@ def _audit_interactively(current: Baseline) -> Baseline:
     for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
         if entry.status != "unreviewed":
             continue
-        click.echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
+        _echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
         choice = click.prompt("[a]ccept, [f]alse positive, [s]kip, [q]uit", type=click.Choice(["a", "f", "s", "q"]),
                               default="s", show_choices=False)
         if choice == "q":
@@ -269,12 +377,15 @@ def _audit_interactively(current: Baseline) -> Baseline:
 
 
 @cli.command()
-def rules() -> None:
-    """List every rule with its id, severity and description."""
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Configuration file whose custom rules ([[rules]]) are listed too.")
+def rules(config_path: str | None) -> None:
+    """List every rule (with the configuration's custom ones) with its id, severity and description."""
+    from docsecrets.report import safe
     from docsecrets.rules import RULES
 
-    for rule in RULES:
-        click.echo(f"{rule.id}  {str(rule.severity):8}  {rule.name:28}  {rule.description}")
+    for rule in (*RULES, *_custom_rules(_load_config(config_path))):
+        click.echo(f"{rule.id}  {str(rule.severity):8}  {safe(rule.name):28}  {safe(rule.description)}")
 
 
 @cli.command()
@@ -291,42 +402,85 @@ def extract(path: str) -> None:
 
     def show(data: bytes, name: str, indent: str) -> None:
         fmt = sniff(data, name)
-        click.echo(f"{indent}# {name}: {fmt}")
+        _echo(f"{indent}# {name}: {fmt}")
         extractor = get_extractor(fmt)
         if extractor is None:
-            click.echo(f"{indent}  (not read: {fmt})")
+            _echo(f"{indent}  (not read: {fmt})")
             return
         try:
             for item in extractor(data, Context.for_file(name)):
                 if isinstance(item, Segment):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {item.text}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {item.text}", newlines=True)
                 elif isinstance(item, Row):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
                     cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
                                        for c in item.cells)
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
                 elif isinstance(item, Member):
                     show(item.data, item.name, indent + "  ")
         except ExtractError as exc:
-            click.echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
+            _echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
 
     show(data, path, "")
 
 
+def _echo(text: str, *, newlines: bool = False) -> None:
+    """Text that quotes a file name or a document, control characters escaped (see report.safe);
+    with `newlines`, line breaks are kept (the text of a document, in `extract`)."""
+    from docsecrets.report import safe
+
+    click.echo("\n".join(safe(line) for line in text.split("\n")) if newlines else safe(text))
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away: the report was not delivered
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _Fatal("standard output closed before the report was written") from None
         return
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    from docsecrets.report import safe
+    from docsecrets.safe_write import UnsafeTarget, write_text
+
+    try:
+        write_text(output, text)
+    except UnsafeTarget as exc:
+        raise _Fatal(safe(str(exc))) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The entry point: runs the command and returns its exit code; never lets a traceback out."""
+    from docsecrets.interrupt import Interrupted, handled
+
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="docsecrets", standalone_mode=True)
+        with handled():
+            result = cli.main(args=list(argv) if argv is not None else None, prog_name="docsecrets",
+                              standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_ERROR if code else EXIT_CLEAN)
-    return EXIT_CLEAN
+    except Interrupted as exc:
+        _say(f"docsecrets: interrupted ({exc.name})")
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _say("docsecrets: aborted")
+        return EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 2, not a traceback
+        # the type only: a message could quote a document or a secret
+        _say(f"docsecrets: internal error ({type(exc).__name__}); please report it")
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -7,6 +7,7 @@
     allow_paths = ["docs/public/*"]         # files not scanned
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
     cache = true                            # reuse results of unchanged files (see README)
+    allow_unscannable = true                # files that cannot be read do not fail the run (sweeps)
     [keywords]                              # extra password labels, per language
     fr = ["code d'accès"]
     [[rules]]                               # custom regex rules
@@ -31,7 +32,8 @@ from typing import Any
 from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
-_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache"}
+_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache",
+         "allow_unscannable"}
 _RULE_KEYS = {"id", "pattern", "severity", "description", "help"}
 _LANGUAGES = {"fr", "en", "de", "es", "it", "nl", "pt", "other"}
 
@@ -60,6 +62,7 @@ class Config:
     keywords: tuple[str, ...] = ()
     rules: tuple[CustomRule, ...] = ()
     cache: bool = False  # remember results of unchanged files between sweeps
+    allow_unscannable: bool = False  # files that could not be scanned do not fail the run
     source: str | None = field(default=None, compare=False)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -127,6 +130,7 @@ def parse(section: dict[str, Any], *, source: str = "configuration") -> Config:
         keywords=tuple(_keywords(section, source)),
         rules=tuple(_rules(section, source)),
         cache=_bool(section, "cache", source),
+        allow_unscannable=_bool(section, "allow_unscannable", source),
         source=source,
     )
 

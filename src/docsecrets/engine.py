@@ -129,12 +129,20 @@ class _Collector:
     findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
     priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
+    max_findings: int = DEFAULT_LIMITS.max_findings
+    capped: bool = False
 
     def add(self, *, rule: Rule, secret: str, location: Location, chain: tuple[str, ...], hidden: str | None,
             description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
         if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
             return
         key = (chain, location, secret)
+        if key not in self.findings and len(self.findings) >= self.max_findings:
+            if not self.capped:
+                self.capped = True
+                self.error(f"unscannable: more than {self.max_findings:,} findings; the rest are not reported "
+                           "(limit)", chain=(), kind="limit")
+            return
         if self.priorities.get(key, -1) >= priority:
             return
         severity = self.config.severity_for(rule.id, severity or rule.severity)  # type: ignore[arg-type]
@@ -152,7 +160,7 @@ class _Collector:
 def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Scan one top-level file already read into memory."""
     config = config or Config()
-    out = _Collector(path=path, config=config, rules=_rules_for(config))
+    out = _Collector(path=path, config=config, rules=_rules_for(config), max_findings=limits.max_findings)
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
@@ -220,6 +228,8 @@ def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Con
 
 def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, inherited: str | None,
                   limits: Limits) -> None:
+    if out.capped:  # past max_findings the file is already unscannable: no more rule work
+        return
     text = segment.text[: limits.max_segment_chars]
     if len(text) < 4:
         return
@@ -264,6 +274,8 @@ def _cell_location(row: Row, cell: Cell) -> Location:
 
 def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
               inherited: str | None) -> None:
+    if out.capped:
+        return
     hits: list[tuple[Cell, Match]] = []
     for hit in reader.read(row):
         hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
