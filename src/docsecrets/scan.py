@@ -15,7 +15,7 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,29 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
     finally:
         os.close(fd)
     return scan_bytes(data, path=path, limits=limits, config=config)
+
+
+@dataclass(frozen=True, slots=True)
+class BytesTask:
+    """A document already in memory (a fetched URL, a git blob): scanned under `path`, never written to disk."""
+
+    path: str
+    data: bytes = field(repr=False)
+
+
+Task = str | BytesTask
+
+
+def _task_path(task: Task) -> str:
+    return task.path if isinstance(task, BytesTask) else task
+
+
+def _scan_task(task: Task, limits: Limits, config: Config) -> FileResult:
+    if isinstance(task, BytesTask):
+        from docsecrets.engine import scan_bytes
+
+        return scan_bytes(task.data, path=task.path, limits=limits, config=config)
+    return scan_file(task, limits, config)
 
 
 def _error_result(path: str, reason: str, kind: str) -> FileResult:
@@ -115,6 +138,53 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
     return results
 
 
+def scan_stream(items: Iterable[BytesTask | FileResult], *, options: ScanOptions = ScanOptions(),
+                on_result: ResultCallback | None = None, batch_bytes: int = 64 * 1024 * 1024,
+                batch_count: int = 256) -> list[FileResult]:
+    """Scan documents held in memory as a producer yields them (a crawl, a git history).
+
+    Each BytesTask goes through the same readers, limits and worker isolation as a file of
+    `scan_paths`; a FileResult (an error the producer met: an unreachable URL, a missing blob)
+    is passed through. Items are taken in batches of about `batch_bytes`, so memory stays
+    bounded however much the producer has to give.
+    """
+    results: list[FileResult] = []
+
+    def collect(result: FileResult) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    batch: list[Task] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if options.isolate:
+            _Pool(options).run(batch, collect)
+        else:
+            for task in batch:
+                collect(_scan_task(task, options.limits, options.config))
+        batch.clear()
+        size = 0
+
+    for item in items:
+        if isinstance(item, FileResult):
+            collect(item)
+            continue
+        if item.path and _allowlisted(item.path, options.config.allow_paths):
+            collect(FileResult(path=item.path, skipped="allowlisted path (configuration)"))
+            continue
+        batch.append(item)
+        size += len(item.data)
+        if size >= batch_bytes or len(batch) >= batch_count:
+            flush()
+    if batch:
+        flush()
+    results.sort(key=lambda r: r.path)
+    return results
+
+
 # ---------------------------------------------------------------------------------------------
 # worker processes
 
@@ -146,13 +216,14 @@ def _worker_main(conn: Connection, limits: Limits, config: Config) -> None:
         pass
     while True:
         try:
-            path = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if task is None:
             return
+        path = _task_path(task)
         try:
-            result = scan_file(path, limits, config)
+            result = _scan_task(task, limits, config)
         except MemoryError:
             result = _error_result(path, "unscannable: memory limit exceeded", "memory")
         except BaseException as exc:  # noqa: BLE001 - e.g. a Rust panic from a native reader
@@ -189,7 +260,7 @@ class _Pool:
         child.close()
         return _Worker(process=process, conn=parent)
 
-    def run(self, tasks: list[str], collect: ResultCallback) -> None:
+    def run(self, tasks: Sequence[Task], collect: ResultCallback) -> None:
         if not tasks:
             return
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -209,7 +280,7 @@ class _Pool:
                             self._replace(index)
                             worker = self.workers[index]
                             worker.conn.send(path)
-                        worker.path, worker.deadline = path, time.monotonic() + timeout
+                        worker.path, worker.deadline = _task_path(path), time.monotonic() + timeout
                 busy = [w for w in self.workers if w.path]
                 if not busy:
                     continue
