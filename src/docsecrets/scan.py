@@ -16,7 +16,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -68,10 +68,15 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
 
 @dataclass(frozen=True, slots=True)
 class BytesTask:
-    """A document already in memory (a fetched URL, a git blob): scanned under `path`, never written to disk."""
+    """A document already in memory (a fetched URL, a git blob), never written to disk.
+
+    Its result is filed under `path`; it is read (format hints, fingerprints) as `name` when
+    given: a git blob is filed under its id and read as the file it was committed as.
+    """
 
     path: str
     data: bytes = field(repr=False)
+    name: str | None = None
 
 
 Task = str | BytesTask
@@ -85,7 +90,8 @@ def _scan_task(task: Task, limits: Limits, config: Config) -> FileResult:
     if isinstance(task, BytesTask):
         from docsecrets.engine import scan_bytes
 
-        return scan_bytes(task.data, path=task.path, limits=limits, config=config)
+        result = scan_bytes(task.data, path=task.name or task.path, limits=limits, config=config)
+        return result if task.name is None else replace(result, path=task.path)
     return scan_file(task, limits, config)
 
 
