@@ -309,6 +309,7 @@ def attribute(results: Iterable[FileResult], history: History) -> Attributed:
         kept.append((blob, result, findings))
     provenance = {key: _provenance(shas, history) for key, shas in blobs_of.items()}
     out: list[FileResult] = []
+    kept.sort(key=lambda k: (k[0].path() if k[0] else k[1].path, (k[0].first_seen() or "") if k[0] else ""))
     for blob, result, findings in kept:
         path = blob.path() if blob else result.path
         where = f"{path} @ {_provenance([blob.blob], history).label()}" if blob else path
