@@ -73,7 +73,7 @@ def site_routes() -> dict[str, Route]:
 
 
 class Server:
-    def __init__(self, routes: dict[str, Route], *, proxy: bool = False) -> None:
+    def __init__(self, routes: dict[str, Route], *, proxy: bool = False, port: int = 0) -> None:
         self.routes = routes
         self.requests: list[tuple[str, str]] = []  # (method, path as sent)
         server = self
@@ -102,7 +102,7 @@ class Server:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
