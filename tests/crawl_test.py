@@ -253,6 +253,18 @@ def test_a_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -
     assert proxy.requests == [("GET", "http://127.0.0.1:9/notes.txt")]
 
 
+def test_a_redirect_to_https_on_the_same_host_says_where_to_start(contacted: list[str]) -> None:
+    routes = {"/": (301, {"Location": "https://127.0.0.1/"}, b"", 0.0)}
+    with Server(routes) as server:
+        code, out = run("--format", "json", "--ignore-robots", server.url + "/")
+    assert code == 1
+    assert json.loads(out)["errors"] == [{
+        "path": server.url + "/", "kind": "redirect", "archive_chain": [],
+        "error": "redirect to another scheme or port of the site to https://127.0.0.1/: not followed; "
+                 "start the crawl there"}]
+    assert set(contacted) == {"127.0.0.1"} and server.paths() == {"/"}
+
+
 def test_missing_httpx_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -146,6 +146,8 @@ def test_since_and_branch_limit_the_commits(repo) -> None:
     code, out = run("--format", "json", "--show-secrets", "--branch", "side..main", str(repo))
     assert set(by_secret(out)) == {P5}
     assert run("--branch", "--output=x", str(repo))[0] == 2
+    code, out = run("--since", "not a date", str(repo))
+    assert code == 2 and "not a date git understands: 'not a date'" in out
 
 
 def test_a_baseline_of_the_working_tree_leaves_only_what_history_alone_holds(repo, monkeypatch) -> None:

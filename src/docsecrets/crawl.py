@@ -200,7 +200,10 @@ def _crawl(client: httpx.Client, starts: list[str], state: _State) -> Iterator[B
             target = normalise(urljoin(item.url, fetched))
             scope = _scope(target, item.origin) if target else None
             if target is None or scope is None:
-                yield _error(item.url, f"redirect off the site to {_shown(fetched)}: not followed", "redirect")
+                same_host = target is not None and _Origin.of(urlsplit(target)).host == item.origin.host
+                where = "to another scheme or port of the site" if same_host else "off the site"
+                yield _error(item.url, f"redirect {where} to {_shown(fetched)}: not followed"
+                             + ("; start the crawl there" if same_host else ""), "redirect")
             elif target not in seen:
                 seen.add(target)
                 queue.appendleft(_Queued(target, item.depth, item.origin, leaf=item.leaf or scope))

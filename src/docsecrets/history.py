@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -113,6 +114,7 @@ def map_history(repo: str, *, since: str | None = None, branches: Sequence[str] 
     log_args = ["log", "--raw", "--no-renames", "-c", "--root", "-z", "--no-abbrev", "--no-ext-diff",
                 "--no-textconv", "--no-color", "--format=%x01%H%x00%aI%x00"]
     if since:
+        _check_date(repo, since)
         log_args.append(f"--since={since}")
     blobs: dict[str, Blob] = {}
     for intro, blob in _introductions(git(repo, *log_args, *revisions, "--")):
@@ -128,6 +130,14 @@ def map_history(repo: str, *, since: str | None = None, branches: Sequence[str] 
             if kind == "blob":
                 blobs[sha] = Blob(sha, fallback_path=candidates[sha])
     return History(blobs=blobs, head=_head(repo))
+
+
+def _check_date(repo: str, since: str) -> None:
+    """git reads any text as a date (garbage means now): refuse what it did not understand."""
+    parsed = git(repo, "rev-parse", f"--since={since}").decode("ascii", "replace").strip()
+    stamp = parsed.partition("=")[2]
+    if not stamp.isdigit() or (abs(int(stamp) - time.time()) < 5 and since.strip().lower() != "now"):
+        raise HistoryError(f"not a date git understands: {since!r} (e.g. 2024-01-31, '2 weeks ago')")
 
 
 def _introductions(raw: bytes) -> Iterator[tuple[Introduction, str]]:
