@@ -303,3 +303,27 @@ def test_scope_is_the_start_origin_plus_documents_on_its_host() -> None:
     assert crawl_module.normalise("HTTP://Host:80/a#frag") == "http://host/a"
     assert crawl_module.normalise("https://u:p@host:443") == "https://host/"
     assert crawl_module.normalise("mailto:x@y") is None
+
+
+def test_a_written_baseline_accepts_the_findings_of_the_next_crawl(site: Server, tmp_path) -> None:
+    base = str(tmp_path / "site-baseline.json")
+    url = site.url + "/files/backup.zip"
+    assert run("--write-baseline", base, url)[0] == 1
+    entries = json.loads((tmp_path / "site-baseline.json").read_text())["findings"]
+    assert sorted((e["path"], e["rule"]) for e in entries.values()) == [(url, "DS100"), (url, "DS101")]
+    assert PASSWORD not in (tmp_path / "site-baseline.json").read_text()
+    code, out = run("--baseline", base, url)
+    assert code == 0 and out.startswith("0 findings")
+
+
+def test_robots_crawl_delay_slows_the_requests_to_its_site() -> None:
+    routes = {"/": html('<a href="/a.txt">a</a><a href="/b.txt">b</a>'),
+              "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nCrawl-delay: 1\n", 0.0),
+              "/a.txt": (200, {}, b"a\n", 0.0), "/b.txt": (200, {}, b"b\n", 0.0)}
+    with Server(routes) as server:
+        started = time.monotonic()
+        code, _ = run(server.url + "/")
+        elapsed = time.monotonic() - started
+    assert code == 0
+    assert server.paths() == {"/robots.txt", "/", "/a.txt", "/b.txt"}
+    assert elapsed >= 2.0  # three requests after robots.txt, one second apart

@@ -224,3 +224,14 @@ def test_blob_introductions_parse_renames_and_merges(repo) -> None:
     assert sorted(((i.commit[:7], i.path) for i in env_blobs[0].introductions), key=lambda c: c[1]) == [
         (ids["A"], "config/app.env"), (ids["C"], "config/prod.env")]
     assert set(mapped.head) == {"README.txt", "config/prod.env", "logo.bin", "merge.txt", "other.txt", "side.txt"}
+
+
+def test_a_written_baseline_accepts_the_findings_of_the_next_run(repo, tmp_path: pathlib.Path) -> None:
+    repo, _ = repo
+    base = str(tmp_path / "history-baseline.json")
+    assert run("--write-baseline", base, str(repo))[0] == 1
+    entries = json.loads(pathlib.Path(base).read_text())["findings"]
+    assert sorted(e["path"] for e in entries.values()) == [
+        "config/prod.env", "docs/comptes.xlsx", "docs/comptes.xlsx", "merge.txt", "side.txt"]
+    code, out = run("--baseline", base, str(repo))
+    assert code == 0 and out.startswith("0 findings")

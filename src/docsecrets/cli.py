@@ -351,6 +351,9 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Exit 1 only for findings at or above this severity."),
         click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
                      help="Report and fail only on findings not in this baseline."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                     help="Also record every finding (fingerprints, never secrets) in this baseline, keeping the "
+                          "reviews of entries it already holds."),
         click.option("--allow-unscannable", is_flag=True,
                      help="Do not fail (exit 1) because something could not be fetched or read; it is still "
                           "reported."),
@@ -377,10 +380,15 @@ def _scan_stream_options(*, jobs: int, timeout: float, max_file_size: float, con
 
 def _finish(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
             min_severity: str, fail_on: str, baseline: Baseline | None, allow_unscannable: bool,
-            render: Callable[[Report, str], str | None] | None = None) -> None:
+            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None) -> None:
     """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
     from docsecrets.report import Report
 
+    if write_baseline is not None:
+        from docsecrets import baseline as baseline_module
+
+        previous = _load_baseline(write_baseline) if os.path.exists(write_baseline) else None
+        baseline_module.dump(baseline_module.from_results(results, previous), write_baseline)
     if baseline is not None:
         from docsecrets import baseline as baseline_module
 
@@ -421,7 +429,8 @@ def _fatal(message: str) -> None:
 @click.option("--ignore-robots", is_flag=True,
               help="Do not honour robots.txt (an owner auditing their own site).")
 def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-          fail_on: str, baseline_path: str | None, allow_unscannable: bool, jobs: int, timeout: float,
+          fail_on: str, baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int,
+          timeout: float,
           max_file_size: float, config_path: str | None, max_depth: int, max_pages: int, max_total: float,
           max_time: float, rate: float, request_timeout: float, insecure: bool, ignore_robots: bool) -> None:
     """Fetch what a visitor can reach on the web sites at URL... and scan every document, in memory.
@@ -450,7 +459,7 @@ def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: s
         return
     _finish(results, elapsed=time.monotonic() - started, output_format=output_format, show_secrets=show_secrets,
             output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
-            allow_unscannable=allow_unscannable)
+            allow_unscannable=allow_unscannable, write_baseline=write_baseline)
 
 
 @cli.command()
@@ -462,7 +471,8 @@ def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: s
 @click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
               help="Skip paths matching GLOB (repeatable; added to the defaults).")
 def history(repo: str, output_format: str, show_secrets: bool, output: str | None, min_severity: str, fail_on: str,
-            baseline_path: str | None, allow_unscannable: bool, jobs: int, timeout: float, max_file_size: float,
+            baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int, timeout: float,
+            max_file_size: float,
             config_path: str | None, since: str | None, branches: Sequence[str], excludes: Sequence[str]) -> None:
     """Scan every blob of a git repository's history (default: the current folder) once.
 
@@ -505,4 +515,4 @@ def history(repo: str, output_format: str, show_secrets: bool, output: str | Non
 
     _finish(attributed.results, elapsed=time.monotonic() - started, output_format=output_format,
             show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
-            allow_unscannable=allow_unscannable, render=render)
+            allow_unscannable=allow_unscannable, write_baseline=write_baseline, render=render)

@@ -115,6 +115,7 @@ class _State:
     total: int = 0
     last_request: float = 0.0
     robots: dict[_Origin, RobotFileParser | FileResult] = field(default_factory=dict)
+    delays: dict[_Origin, float] = field(default_factory=dict)  # Crawl-delay of robots.txt, seconds
     robots_reported: set[_Origin] = field(default_factory=set)  # sites whose robots.txt failure was reported
 
 
@@ -274,11 +275,14 @@ def _shown(location: str) -> str:
     return urlunsplit(parts)[:300]
 
 
-def _throttle(state: _State) -> None:
-    if state.options.rate > 0:
-        wait = state.last_request + 1.0 / state.options.rate - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+def _throttle(state: _State, origin: _Origin | None = None) -> None:
+    """Wait for the next request slot: --rate, or the site's robots.txt Crawl-delay if longer."""
+    interval = 1.0 / state.options.rate if state.options.rate > 0 else 0.0
+    if origin is not None:
+        interval = max(interval, state.delays.get(origin, 0.0))
+    wait = state.last_request + interval - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
     state.last_request = time.monotonic()
 
 
@@ -287,7 +291,7 @@ def _fetch(client: httpx.Client, url: str, state: _State, *, counted: bool = Tru
     import httpx
 
     options = state.options
-    _throttle(state)
+    _throttle(state, _Origin.of(urlsplit(url)))
     if counted:
         state.requests += 1
     deadline = time.monotonic() + min(options.request_timeout,
@@ -391,6 +395,11 @@ def _robots(client: httpx.Client, origin: _Origin, state: _State) -> RobotFilePa
             result = _robots_error(origin, fetched)
     else:
         result = _robots_error(origin, fetched)
+    if isinstance(result, RobotFileParser):
+        delay = result.crawl_delay(ROBOTS_AGENT)
+        if delay:
+            # honoured up to a minute: a longer one would stall the crawl, and --max-time still holds
+            state.delays[origin] = min(float(delay), 60.0)
     state.robots[origin] = result
     return result
 
