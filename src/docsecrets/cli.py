@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from docsecrets.config import Config
     from docsecrets.report import Report
     from docsecrets.rules.base import Rule
+    from docsecrets.scan import ScanOptions
     from docsecrets.types import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -216,8 +217,6 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
          output: str | None, min_severity: str, fail_on: str, baseline_path: str | None, progress: bool | None,
          use_cache: bool | None) -> None:
     """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
-    from docsecrets.report import Report
-
     config = _load_config(config_path)
     baseline_path = baseline_path or config.baseline
     baseline = _load_baseline(baseline_path)
@@ -229,18 +228,9 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                             config=config, progress=progress, cache=cache, own_files=own_files)
-    if baseline is not None:
-        from docsecrets import baseline as baseline_module
-
-        results = baseline_module.subtract(results, baseline)
-    report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
-                    min_severity=Severity.parse(min_severity), rules=_custom_rules(config))
-    _write(_render(report, output_format, color=output is None and sys.stdout.isatty()), output)
-    threshold = Severity.parse(fail_on)
-    failing = any(f.severity >= threshold for f in report.findings())
-    if report.unscannable() and not (allow_unscannable or config.allow_unscannable):
-        failing = True
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
+            min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+            allow_unscannable=allow_unscannable)
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:
@@ -449,6 +439,196 @@ def _write(text: str, output: str | None) -> None:
         write_text(output, text)
     except UnsafeTarget as exc:
         raise _Fatal(safe(str(exc))) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# crawl and history: documents that are not files on this disk
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Output and gate options of commands that report like `scan`."""
+    options = [
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+                     default="text", show_default=True, help="Output format."),
+        click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default)."),
+        click.option("-o", "--output", type=click.Path(path_type=str),
+                     help="Write the report to this file instead of standard output (replaced whole; never "
+                          "through a symlink)."),
+        click.option("--min-severity", type=_SEVERITIES, default="low", show_default=True,
+                     help="Report only findings at or above this severity."),
+        click.option("--fail-on", type=_SEVERITIES, default="low", show_default=True,
+                     help="Exit 1 only for findings at or above this severity."),
+        click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
+                     help="Report and fail only on findings not in this baseline."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                     help="Also record every finding (fingerprints, never secrets) in this baseline, keeping the "
+                          "reviews of entries it already holds."),
+        click.option("--allow-unscannable", is_flag=True,
+                     help="Do not fail (exit 1) because something could not be fetched or read; it is still "
+                          "reported."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+                     help="Worker processes (0: one per CPU)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout, show_default=True,
+                     help="Seconds one document may take before its reader is killed."),
+        click.option("--max-file-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_file_size / MiB,
+                     show_default=True, help="Largest document read, in MiB."),
+        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                     help="Configuration file (default: .docsecrets.toml, or [tool.docsecrets] in pyproject.toml)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _scan_stream_options(*, jobs: int, timeout: float, max_file_size: float, config: Config) -> ScanOptions:
+    from docsecrets.scan import ScanOptions
+
+    limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
+    return ScanOptions(limits=limits, jobs=jobs, config=config)
+
+
+def _finish(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
+            min_severity: str, fail_on: str, baseline: Baseline | None, config: Config, allow_unscannable: bool,
+            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None) -> None:
+    """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
+    from docsecrets.report import Report
+
+    if write_baseline is not None:
+        from docsecrets import baseline as baseline_module
+
+        previous = _load_baseline(write_baseline) if os.path.exists(write_baseline) else None
+        baseline_module.dump(baseline_module.from_results(results, previous), write_baseline)
+    if baseline is not None:
+        from docsecrets import baseline as baseline_module
+
+        results = baseline_module.subtract(results, baseline)
+    report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
+                    min_severity=Severity.parse(min_severity), rules=_custom_rules(config))
+    text = render(report, output_format) if render is not None else None
+    if text is None:
+        text = _render(report, output_format, color=output is None and sys.stdout.isatty())
+    _write(text, output)
+    threshold = Severity.parse(fail_on)
+    failing = any(f.severity >= threshold for f in report.findings())
+    unscannable = bool(report.unscannable()) and not (allow_unscannable or config.allow_unscannable)
+    sys.exit(EXIT_FINDINGS if failing or unscannable else EXIT_CLEAN)
+
+
+def _fatal(message: str) -> None:
+    click.echo(f"docsecrets: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@_report_options
+@click.option("--max-depth", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Links followed from a start URL.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Requests in all (robots.txt not counted).")
+@click.option("--max-total", type=click.FloatRange(min=0.001), default=2048.0, show_default=True,
+              help="MiB downloaded in all.")
+@click.option("--max-time", type=click.FloatRange(min=0.1), default=3600.0, show_default=True,
+              help="Seconds for the whole crawl.")
+@click.option("--rate", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+              help="Requests per second, at most.")
+@click.option("--request-timeout", type=click.FloatRange(min=0.05), default=30.0, show_default=True,
+              help="Seconds one request may take, connection to last byte.")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option("--ignore-robots", is_flag=True,
+              help="Do not honour robots.txt (an owner auditing their own site).")
+def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: str | None, min_severity: str,
+          fail_on: str, baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int,
+          timeout: float,
+          max_file_size: float, config_path: str | None, max_depth: int, max_pages: int, max_total: float,
+          max_time: float, rate: float, request_timeout: float, insecure: bool, ignore_robots: bool) -> None:
+    """Fetch what a visitor can reach on the web sites at URL... and scan every document, in memory.
+
+    Follows links (href, src) and directory listings within each URL's scheme, host and port,
+    plus links to documents on the same host; GET only. Anything that cannot be fetched
+    (unreachable, HTTP error, redirect off the site, oversize, budget spent) is reported and
+    fails the run unless --allow-unscannable.
+    """
+    from docsecrets import crawl as crawl_module
+    from docsecrets.scan import scan_stream
+
+    config = _load_config(config_path)
+    baseline = _load_baseline(baseline_path or config.baseline)
+    if output is not None:
+        _check_output(output)
+    options = crawl_module.CrawlOptions(
+        max_depth=max_depth, max_pages=max_pages, max_file_size=int(max_file_size * MiB),
+        max_total=int(max_total * MiB), max_time=max_time, rate=rate, request_timeout=request_timeout,
+        insecure=insecure, ignore_robots=ignore_robots)
+    started = time.monotonic()
+    try:
+        results = scan_stream(crawl_module.crawl(urls, options=options),
+                              options=_scan_stream_options(jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                                                           config=config))
+    except crawl_module.CrawlError as exc:
+        _fatal(str(exc))
+        return
+    _finish(results, elapsed=time.monotonic() - started, output_format=output_format, show_secrets=show_secrets,
+            output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+            allow_unscannable=allow_unscannable, write_baseline=write_baseline)
+
+
+@cli.command()
+@click.argument("repo", default=".", type=click.Path(exists=True, file_okay=False, path_type=str))
+@_report_options
+@click.option("--since", metavar="DATE", help="Only blobs introduced by commits since DATE (as git log --since).")
+@click.option("--branch", "branches", multiple=True, metavar="REF",
+              help="Only commits reachable from REF, or in a range A..B (repeatable; default: every ref).")
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+              help="Skip paths matching GLOB (repeatable; added to the defaults).")
+def history(repo: str, output_format: str, show_secrets: bool, output: str | None, min_severity: str, fail_on: str,
+            baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int, timeout: float,
+            max_file_size: float,
+            config_path: str | None, since: str | None, branches: Sequence[str], excludes: Sequence[str]) -> None:
+    """Scan every blob of a git repository's history (default: the current folder) once.
+
+    Deleted and overwritten documents are still in every clone. Each finding names the
+    commits that carried it, its path, the author date, and whether the file is still at HEAD.
+    """
+    from docsecrets import history as history_module
+    from docsecrets.scan import scan_stream
+    from docsecrets.walk import DEFAULT_EXCLUDES
+
+    config = _load_config(config_path)
+    baseline = _load_baseline(baseline_path or config.baseline)
+    if output is not None:
+        _check_output(output)
+    started = time.monotonic()
+    try:
+        mapped = history_module.map_history(repo, since=since, branches=branches)
+        blobs = history_module.read_blobs(repo, mapped, max_file_size=int(max_file_size * MiB),
+                                          excludes=DEFAULT_EXCLUDES + tuple(excludes) + config.exclude)
+        results = scan_stream(blobs, options=_scan_stream_options(jobs=jobs, timeout=timeout,
+                                                                  max_file_size=max_file_size, config=config))
+    except history_module.HistoryError as exc:
+        _fatal(str(exc))
+        return
+    attributed = history_module.attribute(results, mapped)
+
+    def render(report: Report, output_format: str) -> str | None:
+        if output_format == "text":
+            decorated = dataclasses.replace(report, results=tuple(history_module.decorate(
+                report.results, attributed.provenance)))
+            return _render(decorated, "text", color=output is None and sys.stdout.isatty())
+        if output_format == "json":
+            import json
+
+            document = json.loads(_render(report, "json", color=False))
+            for finding, rendered in zip(report.findings(), document["findings"]):
+                provenance = attributed.provenance.get(history_module.finding_key(finding))
+                if provenance is not None:
+                    rendered["history"] = provenance.as_dict()
+            return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        return None
+
+    _finish(attributed.results, elapsed=time.monotonic() - started, output_format=output_format,
+            show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
+            config=config, allow_unscannable=allow_unscannable, write_baseline=write_baseline, render=render)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -89,6 +89,8 @@ def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) ->
 
 
 def normalise_path(path: str) -> str:
+    if "://" in path:  # a crawled URL is not a file path: kept as is
+        return path
     try:
         rel = os.path.relpath(path)
         if not rel.startswith(".."):

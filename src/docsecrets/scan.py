@@ -21,8 +21,8 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +115,29 @@ def _scan_stdin(fd: int, limits: Limits, config: Config | None) -> FileResult:
     return scan_bytes(b"".join(chunks), path=STDIN, limits=limits, config=config)
 
 
+@dataclass(frozen=True, slots=True)
+class BytesTask:
+    """A document already in memory (a fetched URL, a git blob), never written to disk.
+
+    Its result is filed under `path`; it is read (format hints, fingerprints) as `name` when
+    given: a git blob is filed under its id and read as the file it was committed as.
+    """
+
+    path: str
+    data: bytes = field(repr=False)
+    name: str | None = None
+
+
+Task = _Task | BytesTask
+
+
+def _scan_task(task: BytesTask, limits: Limits, config: Config) -> FileResult:
+    from docsecrets.engine import scan_bytes
+
+    result = scan_bytes(task.data, path=task.name or task.path, limits=limits, config=config)
+    return result if task.name is None else replace(result, path=task.path)
+
+
 def _error_result(path: str, reason: str, kind: str) -> FileResult:
     return FileResult(path=path, errors=(FileError(path=path, error=reason, kind=kind),))
 
@@ -174,6 +197,53 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
     return results
 
 
+def scan_stream(items: Iterable[BytesTask | FileResult], *, options: ScanOptions = ScanOptions(),
+                on_result: ResultCallback | None = None, batch_bytes: int = 64 * 1024 * 1024,
+                batch_count: int = 256) -> list[FileResult]:
+    """Scan documents held in memory as a producer yields them (a crawl, a git history).
+
+    Each BytesTask goes through the same readers, limits and worker isolation as a file of
+    `scan_paths`; a FileResult (an error the producer met: an unreachable URL, a missing blob)
+    is passed through. Items are taken in batches of about `batch_bytes`, so memory stays
+    bounded however much the producer has to give.
+    """
+    results: list[FileResult] = []
+
+    def collect(result: FileResult) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    batch: list[BytesTask] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if options.isolate:
+            _Pool(options).run(batch, collect)
+        else:
+            for task in batch:
+                collect(_scan_task(task, options.limits, options.config))
+        batch.clear()
+        size = 0
+
+    for item in items:
+        if isinstance(item, FileResult):
+            collect(item)
+            continue
+        if item.path and _allowlisted(item.path, options.config.allow_paths):
+            collect(FileResult(path=item.path, skipped="allowlisted path (configuration)"))
+            continue
+        batch.append(item)
+        size += len(item.data)
+        if size >= batch_bytes or len(batch) >= batch_count:
+            flush()
+    if batch:
+        flush()
+    results.sort(key=lambda r: r.path)
+    return results
+
+
 # ---------------------------------------------------------------------------------------------
 # worker processes
 
@@ -222,7 +292,11 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
             return
         path = task.path
         try:
-            result = scan_file(path, limits, config, identity=task.identity, follow=task.follow, stdin_fd=stdin_fd)
+            if isinstance(task, BytesTask):
+                result = _scan_task(task, limits, config)
+            else:
+                result = scan_file(path, limits, config, identity=task.identity, follow=task.follow,
+                                   stdin_fd=stdin_fd)
         except MemoryError:
             result = _error_result(path, "unscannable: memory limit exceeded", "memory")
         except BaseException as exc:  # noqa: BLE001 - e.g. a Rust panic from a native reader
@@ -286,7 +360,7 @@ class _Pool:
         child.close()
         return _Worker(process=process, conn=parent)
 
-    def run(self, tasks: list[_Task], collect: ResultCallback) -> None:
+    def run(self, tasks: Sequence[Task], collect: ResultCallback) -> None:
         if not tasks:
             return
         jobs = self.options.jobs or os.cpu_count() or 1
