@@ -139,13 +139,19 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--cache/--no-cache", "use_cache", default=None,
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
+@click.option("--pii", is_flag=True,
+              help="Also look for patient and personal data: patient lists, social-security numbers (NIR), "
+                   "IBANs, card numbers, DICOM headers (the health pack; `packs = [\"health\"]` in the "
+                   "configuration). Recommended for web roots and file shares.")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config_path: str | None, output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None) -> None:
+         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None, pii: bool) -> None:
     """Scan files and folders (default: the current folder) for credentials."""
     from docsecrets.report import Report
 
     config = _load_config(config_path)
+    if pii and "health" not in config.packs:
+        config = dataclasses.replace(config, packs=tuple(sorted((*config.packs, "health"))))
     baseline = _load_baseline(baseline_path or config.baseline)
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"

@@ -7,6 +7,7 @@
     allow_paths = ["docs/public/*"]         # files not scanned
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
     cache = true                            # reuse results of unchanged files (see README)
+    packs = ["health"]                      # opt-in rule packs (health: patient data, NIR, IBAN, cards)
     [keywords]                              # extra password labels, per language
     fr = ["code d'accès"]
     [[rules]]                               # custom regex rules
@@ -31,7 +32,8 @@ from typing import Any
 from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
-_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache"}
+_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache",
+         "packs"}
 _RULE_KEYS = {"id", "pattern", "severity", "description", "help"}
 _LANGUAGES = {"fr", "en", "de", "es", "it", "nl", "pt", "other"}
 
@@ -60,6 +62,7 @@ class Config:
     keywords: tuple[str, ...] = ()
     rules: tuple[CustomRule, ...] = ()
     cache: bool = False  # remember results of unchanged files between sweeps
+    packs: tuple[str, ...] = ()  # opt-in rule packs by name (docsecrets.packs.PACKS)
     source: str | None = field(default=None, compare=False)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -127,6 +130,7 @@ def parse(section: dict[str, Any], *, source: str = "configuration") -> Config:
         keywords=tuple(_keywords(section, source)),
         rules=tuple(_rules(section, source)),
         cache=_bool(section, "cache", source),
+        packs=tuple(_packs(section, source)),
         source=source,
     )
 
@@ -157,6 +161,16 @@ def _bool(section: dict[str, Any], key: str, source: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{source}: {key} must be true or false")
     return value
+
+
+def _packs(section: dict[str, Any], source: str) -> list[str]:
+    from docsecrets.packs import PACKS
+
+    names = _strings(section, "packs", source)
+    for name in names:
+        if name not in PACKS:
+            raise ConfigError(f"{source}: packs: unknown pack {name!r}; known: {', '.join(sorted(PACKS))}")
+    return sorted(set(names))
 
 
 def _severity(value: Any, where: str) -> Severity:

@@ -38,6 +38,7 @@ _MAIL_HEADER = re.compile(
     rb"^(received|from|to|subject|date|message-id|mime-version|return-path|delivered-to|x-[\w-]+|"
     rb"content-type|reply-to|cc):[ \t]", re.IGNORECASE)
 _TAR_MAGIC_OFFSET = 257
+_DICOM_MAGIC_OFFSET = 128  # "DICM" after a 128-byte preamble (DICOM part 10 files and DICOMDIR)
 
 
 def suffix_of(name: str) -> str:
@@ -55,6 +56,8 @@ def sniff(data: bytes, name: str = "") -> str:
     head = data[:8192]
     if not data:
         return "empty"
+    if data[_DICOM_MAGIC_OFFSET:_DICOM_MAGIC_OFFSET + 4] == b"DICM":
+        return "dicom"  # read only by the health pack (docsecrets.packs.PACK_FORMATS)
     if head.startswith(OLE_MAGIC):
         fmt = _sniff_ole(data)
         # a damaged workbook whose directory is unreadable: let the xls reader explain the damage
