@@ -9,6 +9,7 @@ and never read.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,14 +45,41 @@ def _tags(dataset: object, removed: bool) -> PatientTags:
     return PatientTags(values=values, identity_removed=removed or flag)
 
 
+class _Notes(logging.Handler):
+    """pydicom logs what it tolerates (and quotes values doing so): kept here, never printed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.truncated = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "end of file" in record.getMessage().lower():
+            self.truncated = True
+
+
 def read_header(data: bytes) -> DicomHeader:
     """The patient tags of one DICOM file; ExtractError when its header cannot be parsed."""
+    logger = logging.getLogger("pydicom")
+    notes = _Notes()
+    handlers, propagate = logger.handlers[:], logger.propagate
+    logger.handlers[:] = [notes]
+    logger.propagate = False
+    try:
+        return _read(data, notes)
+    finally:
+        logger.handlers[:] = handlers
+        logger.propagate = propagate
+
+
+def _read(data: bytes, notes: _Notes) -> DicomHeader:
     import pydicom  # lazy: only the health pack reads DICOM
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             dataset = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True, defer_size=_DEFER_BYTES)
+            if notes.truncated or len(dataset) == 0 or _cut_short(dataset, len(data)):
+                raise ExtractError("truncated DICOM header: no complete data set")
             removed = _tags(dataset, False).identity_removed
             records = getattr(dataset, "DirectoryRecordSequence", None)
             if records is None:
@@ -62,11 +90,21 @@ def read_header(data: bytes) -> DicomHeader:
                     break
                 patients.append(_tags(record, removed))
             return DicomHeader(is_dicomdir=True, patients=tuple(patients))
-    except MemoryError:
+    except (MemoryError, ExtractError):
         raise
     except Exception as exc:  # pydicom raises many kinds on damaged headers
         # the type only: a message may quote header bytes
         raise ExtractError(f"unreadable DICOM header ({type(exc).__name__})") from None
+
+
+def _cut_short(dataset: object, size: int) -> bool:
+    """pydicom keeps the elements before a truncation silently: the last one then claims more
+    bytes than the file holds."""
+    last = dataset.get_item(list(dataset.keys())[-1])  # type: ignore[attr-defined]
+    tell, length = getattr(last, "value_tell", None), getattr(last, "length", None)
+    if not isinstance(tell, int) or not isinstance(length, int) or length == 0xFFFFFFFF:
+        return False
+    return tell + length > size
 
 
 def _patient_records(records: object) -> Iterator[object]:

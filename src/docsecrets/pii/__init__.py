@@ -6,6 +6,6 @@ reach a web root or a file share.
 - tables.py: patient lists, one finding per table, from identity and health column headers
   in seven languages;
 - dicom.py: DICOM headers that name the patient (pydicom, header only, never pixel data);
-- rules.py: the rule metadata (imported by rules/__init__.py for `docsecrets rules` and SARIF);
+- rules/health.py (outside this package, cheap to import): the rule metadata for `docsecrets rules` and SARIF;
 - pack.py: the Pack the engine loads when the configuration asks for "health".
 """

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from docsecrets.extract.context import Context
 from docsecrets.extract.dicom import PATIENT_TAGS, PatientTags, read_header
 from docsecrets.packs import PackHit
-from docsecrets.pii.rules import DICOM_PATIENT
+from docsecrets.rules.health import DICOM_PATIENT
 from docsecrets.pii.tables import severity_for
 from docsecrets.rules.vocabulary import fold
 from docsecrets.types import Location, Severity

@@ -16,7 +16,7 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn as stdnum_luhn
 from stdnum.fr import nir as stdnum_nir
 
-from docsecrets.pii.rules import IBAN, NATIONAL_ID, PAYMENT_CARD
+from docsecrets.rules.health import IBAN, NATIONAL_ID, PAYMENT_CARD
 from docsecrets.rules.base import Match, Rule
 from docsecrets.rules.vocabulary import fold
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docsecrets.packs import Pack
 from docsecrets.pii import dicom
 from docsecrets.pii.numbers import Ibans, NationalIds, PaymentCards
-from docsecrets.pii.rules import HEALTH_RULES
+from docsecrets.rules.health import HEALTH_RULES
 from docsecrets.pii.tables import PatientTables
 
 PACK = Pack(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from docsecrets.packs import PackHit
-from docsecrets.pii.rules import PATIENT_LIST
+from docsecrets.rules.health import PATIENT_LIST
 from docsecrets.pii.vocabulary import column_kind, normalise
 from docsecrets.types import Cell, Location, Row, Severity
 

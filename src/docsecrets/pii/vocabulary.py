@@ -60,7 +60,7 @@ COLUMN_KINDS: tuple[tuple[str, str], ...] = (
               r"roepnaam|primeiro nome|nome proprio"),
     ("last", r"noms?|nom de (?:naissance|famille|jeune fille)|nom d usage|nom usuel|nom patronymique|nom marital|"
              r"last ?names?|surnames?|family names?|nachnamen?|familienname|apellidos?|primer apellido|"
-             r"cognomi?|achternaam|familienaam|sobrenome|apelidos?"),
+             r"cognom[ei]|achternaam|familienaam|sobrenome|apelidos?"),
 )
 
 _KINDS = tuple((kind, re.compile(rf"(?:patient |patients )?(?:{pattern}){_OF_PATIENT}"))

@@ -8,7 +8,7 @@ SARIF and baselines: ids are permanent.
 
 from __future__ import annotations
 
-from docsecrets.pii.rules import HEALTH_RULES
+from docsecrets.rules.health import HEALTH_RULES
 from docsecrets.rules.base import Match, Rule, TextRule
 from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
