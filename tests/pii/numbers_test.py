@@ -96,3 +96,16 @@ def test_amex_grouping() -> None:
     digits = body + luhn.calc_check_digit(body)
     assert card_issuer(digits) == "American Express"
     assert found(PaymentCards(), f"{digits[:4]} {digits[4:10]} {digits[10:]}") == [("DS302", digits, "high")]
+
+
+@pytest.mark.parametrize("text", ["1.02745763828356", "A22=1.02971968752043 | B22=1.02745763828356"])
+def test_decimal_numbers_are_not_nirs(text: str) -> None:
+    # found in a real workbook: a decimal whose digits happen to form a valid NIR
+    digits = text.rsplit("=", 1)[-1].replace(".", "")
+    assert valid_nir(digits)
+    assert found(NationalIds(), text) == []
+
+
+def test_a_nir_with_its_key_apart() -> None:
+    number = nir(RNG)
+    assert found(NationalIds(), f"{number[:13]} {number[13:]}") == [("DS300", number, "high")]

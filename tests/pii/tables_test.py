@@ -125,3 +125,14 @@ def test_the_fingerprint_stays_when_rows_are_added() -> None:
 def test_without_the_pack_a_patient_list_yields_nothing() -> None:
     table = [["Nom", "Prénom", "Date de naissance", "NIR"], *people(12)]
     assert scan_bytes(csv_of(table), path="patients.csv").findings == ()
+
+
+def test_two_columns_of_pdf_prose_are_not_a_form() -> None:
+    # found in a real PDF (an IRS guide): rows rebuilt from positions on a page
+    lines = [["Name.", "Employee discounts,"], ["SSN.", "Group-term life insurance,"],
+             ["Date of birth.", "Health savings accounts,"]]
+    observer = PatientTables()
+    for r, values in enumerate(lines, start=1):
+        observer.row(Row(cells=(Cell(text=values[0], column=2), Cell(text=values[1], column=6)),
+                         location=Location(part="page 14", page=14, row=r), table="page 14"))
+    assert list(observer.finish()) == []

@@ -63,6 +63,14 @@ def valid_nir(compact: str) -> bool:
     return bool(stdnum_nir.is_valid(compact))
 
 
+def _nir_grouping(breaks: set[int], separators: set[str]) -> bool:
+    """Written whole, with the key apart ("1850578006084 36"), or in its groups with one kind of
+    separator: not "1.02745763828356", a decimal number."""
+    if not breaks or breaks == {13} and separators != {"."}:
+        return True
+    return breaks <= _NIR_BREAKS and len(breaks) >= 3 and len(separators) == 1
+
+
 class NationalIds:
     """French NIR (social-security number) and NIA: the INS identifiers of French health records."""
 
@@ -73,13 +81,14 @@ class NationalIds:
             return
         for found in _NIR.finditer(text):
             written = found.group()
-            compact, breaks = "", set()
+            compact, breaks, separators = "", set(), set()
             for char in written:
                 if char in _SEPARATORS:
                     breaks.add(len(compact))
+                    separators.add(char)
                 else:
                     compact += char.upper()
-            if not breaks <= _NIR_BREAKS or not valid_nir(compact):
+            if not _nir_grouping(breaks, separators) or not valid_nir(compact):
                 continue
             # the grouped form is how a NIR is written; a bare 15-digit run is surer with a label near it
             sure = bool(breaks) or bool(_NIR_CONTEXT.search(fold(text[max(0, found.start() - 60):found.start()])))

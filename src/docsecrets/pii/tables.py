@@ -78,6 +78,17 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+def _plausible(kind: str, value: str) -> bool:
+    """A value that fits its column: a date or a number holds digits, a name letters."""
+    if not value:
+        return False
+    if kind in ("birth", "nir", "ipp"):
+        return any(ch.isdigit() for ch in value)
+    if kind in _NAME_KINDS or kind == "first":
+        return _has_letter(value) and len(value.split()) <= 6
+    return True
+
+
 @dataclass(slots=True)
 class PatientTables:
     """The health pack's TableObserver: one per document."""
@@ -128,9 +139,8 @@ class PatientTables:
                  if kind in _NAME_KINDS and _has_letter(values.get(c, ""))]
         if not names:
             return
-        evidence = [kind for c, kind in header.kinds.items() if kind in _EVIDENCE_KINDS and values.get(c)]
-        if not evidence or evidence == ["birth"] and not any(
-                ch.isdigit() for c, k in header.kinds.items() if k == "birth" for ch in values.get(c, "")):
+        if not any(kind in _EVIDENCE_KINDS and _plausible(kind, values.get(c, ""))
+                   for c, kind in header.kinds.items()):
             return
         header.rows += 1
         if not header.sample:
@@ -139,13 +149,13 @@ class PatientTables:
 
     @staticmethod
     def _form(table: _Table, row: Row, cells: list[Cell]) -> None:
-        if len(cells) != 2:
+        # label | value rows of a real table; PDF rows are rebuilt from positions and two columns
+        # of prose ("Name. | Employee discounts,") would read as a form
+        if len(cells) != 2 or row.location.page is not None:
             return
         kind = column_kind(cells[0].text)
         value = cells[1].text.strip()
-        if kind is None or kind in table.form or column_kind(value) is not None:
-            return
-        if kind in _NAME_KINDS and not _has_letter(value):
+        if kind is None or kind in table.form or column_kind(value) is not None or not _plausible(kind, value):
             return
         table.form[kind] = (cells[0].text.strip(), value)
         if table.form_location is None:

@@ -11,10 +11,11 @@ NATIONAL_ID = Rule(
     help="Remove the number from the published document; it identifies a person for life and "
          "links their health records. Report the exposure to your data-protection officer.")
 IBAN = Rule(
-    id="DS301", name="iban", severity=Severity.MEDIUM,
+    id="DS301", name="iban", severity=Severity.LOW,
     description="An IBAN whose check digits validate (opt-in health pack)",
-    help="Check whether the account belongs to a person; remove personal bank details from "
-         "published documents.")
+    help="Low: most IBANs in documents are company accounts printed on invoices. Check whether the "
+         "account belongs to a person (a RIB in a patient file) and remove personal bank details "
+         "from published documents.")
 PAYMENT_CARD = Rule(
     id="DS302", name="payment-card-number", severity=Severity.HIGH,
     description="A payment card number: known issuer range and a valid Luhn check (opt-in health pack)",
