@@ -54,6 +54,14 @@ def test_no_number_or_name_in_any_output_without_show_secrets(tmp_path: pathlib.
                              str(tmp_path / "corpus"), "-o", str(baseline)])
     outputs.append(baseline.read_text())
     assert len(json.loads(baseline.read_text())["findings"]) == 14
+    flagged = tmp_path / "flag.json"
+    CliRunner().invoke(cli, ["baseline", "create", "--jobs", "1", "--pii", str(tmp_path / "corpus"), "-o", str(flagged)])
+    assert json.loads(flagged.read_text())["findings"] == json.loads(baseline.read_text())["findings"]
+    cache = tmp_path / "cache"
+    CliRunner().invoke(cli, ["scan", "--jobs", "1", "--pii", "--cache", str(tmp_path / "corpus")],
+                       env={"DOCSECRETS_CACHE_DIR": str(cache)})
+    outputs.extend(p.read_bytes().decode("latin-1") for p in cache.rglob("*") if p.is_file())
+    assert any(p.is_file() for p in cache.rglob("*"))
     for secret in secrets:
         for part in {secret, *secret.split()}:
             if len(part) >= 5:
