@@ -231,7 +231,17 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     for observer in observers:  # tables read before a failure are still reported
         for hit in observer.finish():
             _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
+            if hit.pages:
+                _fold_pages(hit.pages, chain=chain, out=out)
     return fmt
+
+
+def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collector) -> None:
+    """Drop the packs' text-rule findings on these pages: a PDF table's values read again as page text."""
+    folded = {rule.rule.id for pack in out.rules.packs for rule in pack.text_rules}
+    for key in [key for key, found in out.findings.items()
+                if found.chain == chain and found.rule_id in folded and found.location.page in pages]:
+        del out.findings[key]
 
 
 def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inherited: str | None) -> None:

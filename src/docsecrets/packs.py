@@ -44,6 +44,9 @@ class PackHit:
     severity: Severity | None = None
     hidden: str | None = None
     confidence: str = "high"
+    # PDF pages the table covers: the pack's own text-rule findings there (the same numbers read
+    # again as page text) are folded into this one
+    pages: frozenset[int] = frozenset()
 
 
 class TableObserver(Protocol):

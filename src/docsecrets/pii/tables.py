@@ -52,6 +52,7 @@ class _Header:
     texts: tuple[str, ...]  # the header row as read, to skip it when repeated
     rows: int = 0
     sample: str = ""
+    pages: set[int] = field(default_factory=set)  # PDF pages of the header and counted rows
 
     def signature(self) -> str:
         return "|".join(f"{self.kinds[c]}={normalise(self.labels[c])}" for c in sorted(self.kinds))
@@ -115,7 +116,8 @@ class PatientTables:
             if table.seen <= _HEADER_SEARCH_ROWS:
                 self._form(table, row, cells)
             return False
-        self._count(header, cells)
+        if self._count(header, cells) and row.location.page is not None:
+            header.pages.add(row.location.page)
         return True
 
     @staticmethod
@@ -133,19 +135,20 @@ class PatientTables:
                        labels={c.column: c.text for c in cells if c.column in kinds}, texts=_texts(row))
 
     @staticmethod
-    def _count(header: _Header, cells: list[Cell]) -> None:
+    def _count(header: _Header, cells: list[Cell]) -> bool:
         values = {c.column: c.text.strip() for c in cells}
         names = [values[c] for c, kind in sorted(header.kinds.items())
                  if kind in _NAME_KINDS and _has_letter(values.get(c, ""))]
         if not names:
-            return
+            return False
         if not any(kind in _EVIDENCE_KINDS and _plausible(kind, values.get(c, ""))
                    for c, kind in header.kinds.items()):
-            return
+            return False
         header.rows += 1
         if not header.sample:
             first = [values[c] for c, kind in sorted(header.kinds.items()) if kind == "first" and values.get(c)]
             header.sample = " ".join(names + first)[:_SAMPLE_CHARS]
+        return True
 
     @staticmethod
     def _form(table: _Table, row: Row, cells: list[Cell]) -> None:
@@ -169,7 +172,8 @@ class PatientTables:
                 if header.rows:
                     yield PackHit(rule=PATIENT_LIST, secret=header.sample, identity=f"{table_id}\0{header.signature()}",
                                   location=header.location, description=header.describe(),
-                                  severity=severity_for(header.rows), hidden=header.hidden)
+                                  severity=severity_for(header.rows), hidden=header.hidden,
+                                  pages=frozenset(header.pages))
             if not table.headers and table.form_location is not None and is_patient_header(set(table.form)) \
                     and table.form.keys() & _EVIDENCE_KINDS:
                 kinds = list(table.form)  # in row order
