@@ -56,14 +56,14 @@ def sniff(data: bytes, name: str = "") -> str:
     head = data[:8192]
     if not data:
         return "empty"
-    if data[_DICOM_MAGIC_OFFSET:_DICOM_MAGIC_OFFSET + 4] == b"DICM":
-        return "dicom"  # read only by the health pack (docsecrets.packs.PACK_FORMATS)
     if head.startswith(OLE_MAGIC):
         fmt = _sniff_ole(data)
         # a damaged workbook whose directory is unreadable: let the xls reader explain the damage
         return "xls" if fmt == "ole" and suffix in ("xls", "xlt", "xla") else fmt
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data, suffix)
+    if _is_dicom(data):
+        return "dicom"  # read only by the health pack (docsecrets.packs.PACK_FORMATS)
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\x1f\x8b"):
@@ -88,6 +88,14 @@ def sniff(data: bytes, name: str = "") -> str:
             return "pkcs12"
         return "binary"
     return _sniff_text(text_head, suffix)
+
+
+def _is_dicom(data: bytes) -> bool:
+    """"DICM" after a binary preamble: a text or PDF file that happens to hold those four bytes
+    at offset 128 is still read as what it is (without the health pack DICOM is not read)."""
+    preamble = data[:_DICOM_MAGIC_OFFSET]
+    return (data[_DICOM_MAGIC_OFFSET:_DICOM_MAGIC_OFFSET + 4] == b"DICM" and b"\x00" in preamble
+            and not preamble.startswith(b"%PDF"))
 
 
 def _sniff_ole(data: bytes) -> str:

@@ -90,3 +90,11 @@ def test_without_the_pack_pydicom_and_stdnum_are_not_imported() -> None:
             "print(sorted(m for m in ('pydicom', 'stdnum', 'docsecrets.pii') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("data", [
+    b"mdp = " + b"x" * 122 + b"DICM rest of a text file\n",
+    b"%PDF-1.4\n%" + b"\x00" * 118 + b"DICM",
+])
+def test_dicm_at_128_in_a_text_or_pdf_file_does_not_hide_it(data: bytes) -> None:
+    assert sniff(data, "notes.txt") != "dicom"
