@@ -155,6 +155,19 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
     return results, time.monotonic() - started
 
 
+_PII_OPTION = click.option(
+    "--pii", is_flag=True,
+    help="Also look for patient and personal data: patient lists, social-security numbers (NIR), IBANs, card "
+         "numbers, DICOM headers (the health pack; `packs = [\"health\"]` in the configuration). Recommended "
+         "for web roots and file shares.")
+
+
+def _with_pii(config: Config, pii: bool) -> Config:
+    if not pii or "health" in config.packs:
+        return config
+    return dataclasses.replace(config, packs=tuple(sorted((*config.packs, "health"))))
+
+
 def _load_config(path: str | None) -> Config:
     from docsecrets import config as config_module
 
@@ -212,12 +225,13 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--cache/--no-cache", "use_cache", default=None,
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
+@_PII_OPTION
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config_path: str | None, allow_unscannable: bool, output_format: str, show_secrets: bool,
          output: str | None, min_severity: str, fail_on: str, baseline_path: str | None, progress: bool | None,
-         use_cache: bool | None) -> None:
+         use_cache: bool | None, pii: bool) -> None:
     """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
-    config = _load_config(config_path)
+    config = _with_pii(_load_config(config_path), pii)
     baseline_path = baseline_path or config.baseline
     baseline = _load_baseline(baseline_path)
     own_files = [_identity(baseline_path)]
@@ -289,8 +303,9 @@ def baseline() -> None:
 @_scan_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=DEFAULT_BASELINE,
               show_default=True, help="Baseline file to write (reviews of entries it already holds are kept).")
+@_PII_OPTION
 def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-                    config_path: str | None, allow_unscannable: bool, output: str) -> None:
+                    config_path: str | None, allow_unscannable: bool, output: str, pii: bool) -> None:
     """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline.
 
     Files that could not be scanned are listed on standard error and exit 1 (after the baseline
@@ -299,7 +314,7 @@ def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_si
     from docsecrets import baseline as baseline_module
     from docsecrets.report import Report, display_path, safe
 
-    config = _load_config(config_path)
+    config = _with_pii(_load_config(config_path), pii)
     identity = _check_output(output)
     previous = _load_baseline(output) if identity is not None else None
     results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,

@@ -8,6 +8,7 @@
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
     cache = true                            # reuse results of unchanged files (see README)
     allow_unscannable = true                # files that cannot be read do not fail the run (sweeps)
+    packs = ["health"]                      # opt-in rule packs (health: patient data, NIR, IBAN, cards)
     [keywords]                              # extra password labels, per language
     fr = ["code d'accès"]
     [[rules]]                               # custom regex rules
@@ -33,7 +34,7 @@ from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
 _KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache",
-         "allow_unscannable"}
+         "allow_unscannable", "packs"}
 _RULE_KEYS = {"id", "pattern", "severity", "description", "help"}
 _LANGUAGES = {"fr", "en", "de", "es", "it", "nl", "pt", "other"}
 
@@ -63,6 +64,7 @@ class Config:
     rules: tuple[CustomRule, ...] = ()
     cache: bool = False  # remember results of unchanged files between sweeps
     allow_unscannable: bool = False  # files that could not be scanned do not fail the run
+    packs: tuple[str, ...] = ()  # opt-in rule packs by name (docsecrets.packs.PACKS)
     source: str | None = field(default=None, compare=False)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -131,6 +133,7 @@ def parse(section: dict[str, Any], *, source: str = "configuration") -> Config:
         rules=tuple(_rules(section, source)),
         cache=_bool(section, "cache", source),
         allow_unscannable=_bool(section, "allow_unscannable", source),
+        packs=tuple(_packs(section, source)),
         source=source,
     )
 
@@ -161,6 +164,16 @@ def _bool(section: dict[str, Any], key: str, source: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{source}: {key} must be true or false")
     return value
+
+
+def _packs(section: dict[str, Any], source: str) -> list[str]:
+    from docsecrets.packs import PACKS
+
+    names = _strings(section, "packs", source)
+    for name in names:
+        if name not in PACKS:
+            raise ConfigError(f"{source}: packs: unknown pack {name!r}; known: {', '.join(sorted(PACKS))}")
+    return sorted(set(names))
 
 
 def _severity(value: Any, where: str) -> Severity:

@@ -18,6 +18,7 @@ from docsecrets.extract import get_extractor
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
+from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableReader
@@ -104,12 +105,23 @@ def normalise_path(path: str) -> str:
 class _RuleSet:
     text_rules: tuple[TextRule, ...]
     extra_labels: re.Pattern[str] | None
+    packs: tuple[Pack, ...] = ()
+    base_rules: tuple[TextRule, ...] = ()  # text_rules without the packs' (rows a pack reports whole)
+
+    def observers(self) -> list[TableObserver]:
+        return [pack.table_observer() for pack in self.packs if pack.table_observer is not None]
+
+    def document_reader(self, fmt: str) -> DocumentReader | None:
+        for pack in self.packs:
+            if fmt in pack.documents:
+                return pack.documents[fmt]
+        return None
 
 
 @lru_cache(maxsize=8)
 def _rules_for(config: Config) -> _RuleSet:
-    """The text rules a configuration asks for: ours, extra labels, and custom regex rules."""
-    if not config.keywords and not config.rules:
+    """The text rules a configuration asks for: ours, extra labels, custom regex rules, packs."""
+    if not config.keywords and not config.rules and not config.packs:
         return _RuleSet(TEXT_RULES, None)
     from docsecrets.rules.custom import RegexRule
     from docsecrets.rules.kv_password import PasswordAssignment
@@ -120,7 +132,9 @@ def _rules_for(config: Config) -> _RuleSet:
     if config.keywords:
         rules.append(PasswordAssignment(extra_terms=config.keywords))
         extra = re.compile("|".join(re.escape(fold(k)) for k in config.keywords))
-    return _RuleSet((*TEXT_RULES, *rules), extra)
+    packs = tuple(load_pack(name) for name in config.packs)
+    pack_rules = tuple(rule for pack in packs for rule in pack.text_rules)
+    return _RuleSet((*TEXT_RULES, *rules, *pack_rules), extra, packs, (*TEXT_RULES, *rules))
 
 
 @dataclass(slots=True)
@@ -135,7 +149,8 @@ class _Collector:
     capped: bool = False
 
     def add(self, *, rule: Rule, secret: str, location: Location, chain: tuple[str, ...], hidden: str | None,
-            description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
+            description: str, priority: int, severity: object = None, confidence: str = "high",
+            identity: str | None = None) -> None:
         if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
             return
         key = (chain, location, secret)
@@ -152,7 +167,8 @@ class _Collector:
         self.findings[key] = Finding(
             rule_id=rule.id, rule_name=rule.name, severity=severity,
             path=self.path, location=location, chain=chain, redacted=redact(secret),
-            fingerprint=fingerprint(rule.id, self.path, chain, secret), description=description,
+            fingerprint=fingerprint(rule.id, self.path, chain, secret if identity is None else identity),
+            description=description,
             hidden=hidden, confidence=confidence, secret=secret)
 
     def error(self, message: str, *, chain: tuple[str, ...], kind: str) -> None:
@@ -182,19 +198,27 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
             out.error(f"not a readable .{suffix} document: its content matches no known format",
                       chain=chain, kind="unreadable")
         return fmt
-    extractor = get_extractor(fmt)
-    if extractor is None:
-        out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
+    pack_reader = out.rules.document_reader(fmt) if out.rules.packs else None
+    extractor = get_extractor(fmt) if pack_reader is None else None
+    if extractor is None and pack_reader is None:
+        if fmt not in PACK_FORMATS:  # a DICOM file without the health pack: passed over like an image
+            out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
         return fmt
     tables: dict[str, TableReader] = {}
+    observers = out.rules.observers() if out.rules.packs else []
     try:
-        for item in extractor(data, ctx):
+        if pack_reader is not None:
+            for hit in pack_reader(data, ctx):
+                _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
+        for item in extractor(data, ctx) if extractor is not None else ():
             if isinstance(item, Segment):
                 _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
             elif isinstance(item, Row):
+                # a row an observer reports as part of a whole table skips the packs' own text rules
+                whole = [observer.row(item) for observer in observers] if observers else ()
                 _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
                           chain=chain, out=out,
-                          inherited=inherited)
+                          inherited=inherited, rules=out.rules.base_rules if any(whole) else None)
             elif isinstance(item, Member):
                 _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
     except EncryptedError as exc:
@@ -214,7 +238,26 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
         log.debug("reader crashed on %s", name, exc_info=True)
         out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}: {exc}",
                   chain=chain, kind="internal")
+    for observer in observers:  # tables read before a failure are still reported
+        for hit in observer.finish():
+            _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
+            if hit.pages:
+                _fold_pages(hit.pages, chain=chain, out=out)
     return fmt
+
+
+def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collector) -> None:
+    """Drop the packs' text-rule findings on these pages: a PDF table's values read again as page text."""
+    folded = {rule.rule.id for pack in out.rules.packs for rule in pack.text_rules}
+    for key in [key for key, found in out.findings.items()
+                if found.chain == chain and found.rule_id in folded and found.location.page in pages]:
+        del out.findings[key]
+
+
+def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inherited: str | None) -> None:
+    out.add(rule=hit.rule, secret=hit.secret, location=hit.location, chain=chain, hidden=hit.hidden or inherited,
+            description=hit.description, priority=_TABLE_PRIORITY, severity=hit.severity,
+            confidence=hit.confidence, identity=hit.identity)
 
 
 def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
@@ -275,9 +318,10 @@ def _cell_location(row: Row, cell: Cell) -> Location:
 
 
 def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
-              inherited: str | None) -> None:
+              inherited: str | None, rules: tuple[TextRule, ...] | None = None) -> None:
     if out.capped:
         return
+    text_rules = out.rules.text_rules if rules is None else rules
     hits: list[tuple[Cell, Match]] = []
     for hit in reader.read(row):
         hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
@@ -285,7 +329,7 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
                                      priority=_TABLE_PRIORITY)))
     for cell in row.cells:
         if len(cell.text) >= 4:
-            hits.extend((cell, match) for match in scan_text(cell.text, out.rules.text_rules))
+            hits.extend((cell, match) for match in scan_text(cell.text, text_rules))
     if not hits:
         return
     row_text = " | ".join(c.text for c in row.cells)
