@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from docsecrets.extract import get_extractor
+from docsecrets.hashing import slow_hash
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
@@ -65,27 +66,49 @@ def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match
     return kept
 
 
+SHORT_SECRET = 12  # below this many characters nothing of a secret is shown, not even its length
+_MASK = "********"
+_KEY_HEADERS = ("-----BEGIN ", "PuTTY-User-Key-File-", "---- BEGIN SSH2")
+
 def redact(secret: str) -> str:
-    """At most four characters of the secret and its length: 'Ur********3!'."""
-    n = len(secret)
-    if n <= 2:
-        return "*" * n
-    if n <= 5:
-        return secret[0] + "*" * (n - 1)
-    if n <= 9:
-        return secret[0] + "*" * (n - 2) + secret[-1]
-    if "\n" in secret:  # a key block: show its first line's start only
-        return secret[:4] + f"…({n} chars)"
-    return secret[:2] + "*" * (n - 4) + secret[-2:]
+    """What a report may show of a secret: never a character of a short one, never its length.
+
+    Under 12 characters: a fixed mask. Longer: the first and last two characters ('Ur…3!').
+    A key block: the start of its first line when that line is a header ('-----BEGIN RSA PRIVATE KEY-----…').
+    """
+    if not secret:
+        return ""
+    if len(secret) < SHORT_SECRET:
+        return _MASK
+    if "\n" in secret:
+        first = secret.split("\n", 1)[0].strip()
+        if first.startswith(_KEY_HEADERS):
+            return first[:40] + "…"
+        return secret[:2] + "…"
+    return secret[:2] + "…" + secret[-2:]
 
 
 def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) -> str:
-    """Stable identity of a finding: no location, so inserting rows does not change it."""
+    """Stable identity of a finding: no location, so inserting rows does not change it.
+
+    sha256(rule, path, chain, scrypt(secret, salt=sha256(path, chain))): the salt ties the slow
+    hash to one file, so no table computed in advance applies and each finding costs its own
+    search; the scrypt result is memoised, so one value in one file costs once per process.
+    """
+    where = _salt(normalise_path(path), chain)
     digest = hashlib.sha256()
-    for part in (rule_id, normalise_path(path), *chain, secret):
-        digest.update(part.encode("utf-8", "surrogateescape"))
+    for part in (rule_id.encode("utf-8"), where, slow_hash(secret, where)):
+        digest.update(part)
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def _salt(path: str, chain: tuple[str, ...]) -> bytes:
+    digest = hashlib.sha256(b"docsecrets fingerprint v2\x00")
+    for part in (path, *chain):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\x00")
+    return digest.digest()
 
 
 def normalise_path(path: str) -> str:
