@@ -11,7 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from docsecrets.extract import get_extractor
@@ -157,6 +157,10 @@ class _Collector:
             description: str, priority: int, severity: object = None, confidence: str = "high") -> None:
         if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
             return
+        description = _scrubbed(description, secret)
+        hidden = _scrubbed(hidden, secret) if hidden else hidden
+        if location.part and secret and secret in location.part:
+            location = replace(location, part=_scrubbed(location.part, secret))
         key = (chain, location, secret)
         if self.priorities.get(key, -1) >= priority:
             return
@@ -179,7 +183,19 @@ def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, confi
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
-    return FileResult(path=path, findings=findings, errors=tuple(out.errors), format=fmt, size=len(data))
+    # Belt and braces: a reader's message that still quotes a value found in this file loses it.
+    secrets = sorted({f.secret for f in findings if len(f.secret) >= 4}, key=len, reverse=True)
+    errors = tuple(replace(e, error=_scrubbed(e.error, *secrets)) if any(s in e.error for s in secrets) else e
+                   for e in out.errors)
+    return FileResult(path=path, findings=findings, errors=errors, format=fmt, size=len(data))
+
+
+def _scrubbed(text: str, *secrets: str) -> str:
+    """`text` with every occurrence of a secret replaced by its redacted form."""
+    for secret in secrets:
+        if len(secret) >= 4 and secret in text:
+            text = text.replace(secret, redact(secret) or "********")
+    return text
 
 
 def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int, ctx: Context,
@@ -225,7 +241,8 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
                   kind="memory")
     except Exception as exc:  # a reader bug must cost one file, never the sweep
         log.debug("reader crashed on %s", name, exc_info=True)
-        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}: {exc}",
+        # the library's message may quote the document: the reader and the exception type only
+        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}",
                   chain=chain, kind="internal")
     return fmt
 

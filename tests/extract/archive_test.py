@@ -136,7 +136,7 @@ def test_corrupt_member_is_reported_after_the_good_ones():
     data[data.index(b"payload")] ^= 0xFF  # CRC no longer matches
     gen = extract(bytes(data), Context.for_file("x.zip"))
     assert next(gen).data == b"good"
-    with pytest.raises(ExtractError, match="part 'bad.txt' is corrupt: Bad CRC-32"):
+    with pytest.raises(ExtractError, match="part 'bad.txt' is corrupt: BadZipFile: Bad CRC-32$"):
         next(gen)
 
 

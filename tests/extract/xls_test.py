@@ -280,7 +280,7 @@ def test_an_xlsx_named_xls_raises_extract_error():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(ExtractError, match="unreadable .xls workbook: Excel xlsx file; not supported"):
+    with pytest.raises(ExtractError, match="unreadable .xls workbook: XLRDError: Excel xlsx file; not supported$"):
         items_of(buffer.getvalue())
 
 

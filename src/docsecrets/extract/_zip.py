@@ -15,6 +15,7 @@ from typing import IO
 
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded
+from docsecrets.extract._reason import reason
 
 _CHUNK = 1 << 16
 
@@ -27,7 +28,7 @@ class SafeZip:
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
                 NotImplementedError) as exc:
-            raise ExtractError(f"not a readable zip container: {exc}") from None
+            raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
         if len(infos) > ctx.limits.max_members:
             raise LimitExceeded(f"{len(infos)} archive members (limit {ctx.limits.max_members})")
         _check_overlap(infos)
@@ -78,11 +79,11 @@ class SafeZip:
                     _check_ratio(name, read, info.compress_size, self._ctx)
                     yield chunk
         except NotImplementedError as exc:
-            raise ExtractError(f"part {name!r} uses an unsupported compression method: {exc}") from None
+            raise ExtractError(f"part {name!r} uses an unsupported compression method: {reason(exc)}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise ExtractError(f"part {name!r} is corrupt: {exc}") from None
+            raise ExtractError(f"part {name!r} is corrupt: {reason(exc)}") from None
         except RuntimeError as exc:  # zipfile says "File is encrypted, password required"
-            raise EncryptedError(f"archive member {name!r}: {exc}") from None
+            raise EncryptedError(f"archive member {name!r} is encrypted") from None
 
 
 def _check_ratio(name: str, size: int, compressed: int, ctx: Context) -> None:

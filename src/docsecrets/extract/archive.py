@@ -27,6 +27,7 @@ from docsecrets.extract._partial import keep_going, raise_collected
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Member
+from docsecrets.extract._reason import reason
 
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -105,7 +106,7 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        raise ExtractError(f"not a readable archive: {exc}") from None
+        raise ExtractError(f"not a readable archive: {reason(exc)}") from None
     problems: list[ExtractError] = []
     count = 0
     with tar:
@@ -113,7 +114,7 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
             try:
                 member = tar.next()
             except (tarfile.TarError, OSError, EOFError, ValueError, UnicodeError) as exc:
-                problems.append(ExtractError(f"tar archive is damaged after {count} members: {exc}"))
+                problems.append(ExtractError(f"tar archive is damaged after {count} members: {reason(exc)}"))
                 break
             if member is None:
                 break
@@ -148,7 +149,7 @@ def _read_tar_member(tar: tarfile.TarFile, member: tarfile.TarInfo, ctx: Context
                 raise LimitExceeded(f"tar member {member.name!r} is larger than {limit:,} bytes")
             chunks.append(chunk)
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        raise ExtractError(f"tar member {member.name!r} is damaged: {exc}") from None
+        raise ExtractError(f"tar member {member.name!r} is damaged: {reason(exc)}") from None
     return b"".join(chunks)
 
 
@@ -251,7 +252,7 @@ def _inflate(data: bytes, kind: str, ctx: Context) -> tuple[bytes, int, str | No
             if not data.startswith(_STREAM_MAGIC[kind], start):
                 return bytes(out), start, None
     except (zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as exc:
-        return bytes(out), pos, f"{kind} stream is corrupt after {len(out):,} bytes: {exc}"
+        return bytes(out), pos, f"{kind} stream is corrupt after {len(out):,} bytes: {reason(exc)}"
 
 
 def _inner_name(data: bytes, kind: str, outer: str) -> str:
@@ -293,7 +294,7 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
     except py7zr.PasswordRequired:
         raise EncryptedError("password-protected 7z archive (encrypted file list)") from None
     except Exception as exc:  # py7zr raises many kinds on garbage
-        raise ExtractError(f"not a readable 7z archive: {exc}") from None
+        raise ExtractError(f"not a readable 7z archive: {reason(exc)}") from None
     with archive:
         if needs_password:
             raise EncryptedError("password-protected 7z archive")
@@ -308,7 +309,7 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
                 keep_going(exc, ctx, problems)
                 continue
             except Exception as exc:
-                problems.append(ExtractError(f"7z members {_names(batch)} are damaged: {exc}"))
+                problems.append(ExtractError(f"7z members {_names(batch)} are damaged: {reason(exc)}"))
                 continue
             for name in batch:
                 if name in products:
