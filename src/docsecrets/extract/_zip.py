@@ -32,13 +32,15 @@ class SafeZip:
         if len(infos) > ctx.limits.max_members:
             raise LimitExceeded(f"{len(infos)} archive members (limit {ctx.limits.max_members})")
         _check_overlap(infos)
+        self._all = infos  # every entry, duplicate names included (an archive reads them all)
         self._infos = {info.filename: info for info in infos}
 
     def names(self) -> list[str]:
         return list(self._infos)
 
     def infos(self) -> list[zipfile.ZipInfo]:
-        return list(self._infos.values())
+        """Every entry in directory order, duplicate names included."""
+        return list(self._all)
 
     def has(self, name: str) -> bool:
         return name in self._infos
@@ -60,6 +62,14 @@ class SafeZip:
         info = self._infos.get(name)
         if info is None:
             raise ExtractError(f"missing part {name!r}")
+        return self.iter_entry(info)
+
+    def read_entry(self, info: zipfile.ZipInfo) -> bytes:
+        """One entry of `infos()`: the way to read the second of two entries with the same name."""
+        return b"".join(self.iter_entry(info))
+
+    def iter_entry(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        name = info.filename
         limits = self._ctx.limits
         if info.flag_bits & 0x1:
             raise EncryptedError(f"encrypted archive member {name!r}")
