@@ -22,7 +22,7 @@ from docsecrets.config import Config
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableReader
-from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
+from docsecrets.sniff import DOCUMENT_SUFFIXES, reads_as_text, sniff, suffix_of
 from docsecrets.types import (
     Cell,
     EncryptedError,
@@ -30,6 +30,7 @@ from docsecrets.types import (
     FileError,
     FileResult,
     Finding,
+    Item,
     LimitExceeded,
     Location,
     Member,
@@ -215,17 +216,8 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     if extractor is None:
         out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
         return fmt
-    tables: dict[str, TableReader] = {}
     try:
-        for item in extractor(data, ctx):
-            if isinstance(item, Segment):
-                _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
-            elif isinstance(item, Row):
-                _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
-                          chain=chain, out=out,
-                          inherited=inherited)
-            elif isinstance(item, Member):
-                _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+        _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
@@ -233,6 +225,11 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     except LimitExceeded as exc:
         out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
     except ExtractError as exc:
+        # A text file that only looked like a PDF, RTF, tar...: read as text, so no error. A file
+        # named as a document (.pdf, .xlsx...) keeps its parse failure: it is a damaged document.
+        if fmt != "text" and suffix not in DOCUMENT_SUFFIXES and _read_as_text(
+                data, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited):
+            return "text"
         out.error(f"unscannable: {exc}", chain=chain, kind="unreadable")
     except RecursionError:
         out.error(f"unscannable: {fmt} structure nested too deeply (recursion limit)", chain=chain, kind="limit")
@@ -245,6 +242,35 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
         out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}",
                   chain=chain, kind="internal")
     return fmt
+
+
+def _consume(items: Iterable[Item], *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
+             inherited: str | None) -> None:
+    tables: dict[str, TableReader] = {}
+    for item in items:
+        if isinstance(item, Segment):
+            _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
+        elif isinstance(item, Row):
+            _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
+                      chain=chain, out=out, inherited=inherited)
+        elif isinstance(item, Member):
+            _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+
+
+def _read_as_text(data: bytes, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
+                  inherited: str | None) -> bool:
+    """The fallback when a sniffed format fails to parse: magic bytes can sit in a text file
+    ('%PDF-' quoted in a note). True when the bytes are text and the text reader read them."""
+    if not reads_as_text(data):
+        return False
+    extractor = get_extractor("text")
+    if extractor is None:  # pragma: no cover - the text reader is always registered
+        return False
+    try:
+        _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+    except ExtractError:
+        return False
+    return True
 
 
 def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
