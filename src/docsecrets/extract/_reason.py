@@ -77,6 +77,8 @@ _BY_NAME = {  # libraries imported lazily elsewhere: matched by class name, not 
 def reason(exc: BaseException) -> str:
     """'<ExceptionType>: <fixed text>' for a library exception, never its message."""
     name = type(exc).__name__
+    if name == "error":  # zlib.error, struct.error, binascii.error: say whose
+        name = f"{type(exc).__module__}.error"
     message = str(exc).strip()
     for pattern, template in _SAFE_MESSAGES:
         known = pattern.fullmatch(message)
