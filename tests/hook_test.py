@@ -35,7 +35,7 @@ def test_hook_is_quiet_when_clean_and_says_how_to_accept(tmp_path: pathlib.Path,
     leak = CliRunner().invoke(cli, ["hook", "clean.xlsx", "leak.xlsx"])
     lines = leak.output.splitlines()
     assert leak.exit_code == 1 and PW not in leak.output
-    assert lines[0] == "leak.xlsx: Sheet!B2: MEDIUM DS100 table-password: R******2  (column 'Mot de passe')"
+    assert lines[0] == "leak.xlsx: Sheet!B2: MEDIUM DS100 table-password: ********  (column 'Mot de passe')"
     assert lines[-1] == ("docsecrets: 1 finding. Remove the secrets, or accept them with: "
                          "docsecrets baseline create . -o .docsecrets-baseline.json")
     CliRunner().invoke(cli, ["baseline", "create", ".", "-o", ".docsecrets-baseline.json"])

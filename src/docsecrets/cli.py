@@ -393,6 +393,22 @@ def rules(config_path: str | None) -> None:
         click.echo(f"{rule.id}  {str(rule.severity):8}  {safe(rule.name):28}  {safe(rule.description)}")
 
 
+@cli.command("hash-value")
+def hash_value() -> None:
+    """Print the allow_values entry for a value read from standard input (prompted on a terminal)."""
+    from docsecrets.hashing import allow_value_hash
+
+    if sys.stdin.isatty():
+        value = click.prompt("Value to accept", hide_input=True, err=True)
+    else:
+        value = sys.stdin.read()
+        value = value[:-1] if value.endswith("\n") else value
+        value = value[:-1] if value.endswith("\r") else value
+    if not value:
+        raise click.UsageError("no value on standard input")
+    click.echo(allow_value_hash(value))
+
+
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=str))
 def extract(path: str) -> None:
