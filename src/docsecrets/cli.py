@@ -269,6 +269,49 @@ def _audit_interactively(current: Baseline) -> Baseline:
 
 
 @cli.command()
+@_scan_options
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder the masked copies are written to (outside the scanned folders).")
+@click.option("--mask", "mask_text", default="********", show_default=True,
+              help="Text that replaces every secret.")
+def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
+         config_path: str | None, out_dir: str, mask_text: str) -> None:
+    """Write copies of the documents with findings, every reported secret replaced by the mask.
+
+    The originals are never modified. Exit 0 when every such document was masked (or nothing
+    was found), 1 when some were refused (with the reason), 2 on a usage error.
+    """
+    from docsecrets import mask as mask_module
+    from docsecrets.report import printable
+    from docsecrets.scan import ScanOptions
+    from docsecrets.walk import DEFAULT_EXCLUDES
+
+    if not paths:
+        raise click.UsageError("name the files or folders to mask")
+    if not mask_text or any(ch in mask_text for ch in "\r\n"):
+        raise click.UsageError("--mask must be a non-empty text on one line")
+    config = _load_config(config_path)
+    limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
+    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
+    try:
+        outcomes = mask_module.mask_paths(paths, out_dir=out_dir, mask=mask_text, options=options)
+    except mask_module.MaskUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        plural = "s" if outcome.findings != 1 else ""
+        if outcome.status == "masked":
+            click.echo(f"{printable(outcome.path)}: masked {outcome.findings} finding{plural} -> "
+                       f"{printable(outcome.output or '')}")
+        elif outcome.status == "refused":
+            click.echo(f"{printable(outcome.path)}: refused: {outcome.reason}")
+    click.echo(f"{counts.get('masked', 0)} masked, {counts.get('refused', 0)} refused, "
+               f"{counts.get('clean', 0)} with nothing to mask, {counts.get('skipped', 0)} skipped")
+    sys.exit(EXIT_FINDINGS if counts.get("refused") else EXIT_CLEAN)
+
+
+@cli.command()
 def rules() -> None:
     """List every rule with its id, severity and description."""
     from docsecrets.rules import RULES
