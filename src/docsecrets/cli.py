@@ -116,6 +116,10 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
         from docsecrets.report import github
 
         return github.render(report)
+    if output_format == "html":
+        from docsecrets.report import html
+
+        return html.render(report)
     from docsecrets.report import text as text_report
 
     return text_report.render(report, color=color)
@@ -123,7 +127,7 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 
 @cli.command()
 @_scan_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github", "html"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),

@@ -17,7 +17,7 @@ class Replacer:
     """The secrets of one document, the mask, and which secrets were seen."""
 
     def __init__(self, secrets: Iterable[str], mask: str, *, whole_words: bool = True) -> None:
-        self.secrets = tuple(sorted({s for s in secrets if s}, key=lambda s: (-len(s), s)))
+        self.secrets = tuple(sorted(_expand(secrets), key=lambda s: (-len(s), s)))
         self.mask = mask
         self.hits: set[str] = set()
         self.changed = False
@@ -54,6 +54,19 @@ class Replacer:
     def holds(self, text: str) -> bool:
         """True when text holds a secret (counted as a hit: the caller strips it)."""
         return bool(self.spans(text))
+
+
+def _expand(secrets: Iterable[str]) -> set[str]:
+    """The secrets and, for a multi-line one (a private key), each of its lines: a key spread
+    over Word paragraphs or CRLF lines is masked line by line."""
+    out: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        out.add(secret)
+        if "\n" in secret:
+            out.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= 4)
+    return out
 
 
 def _bounded(secret: str) -> str:
