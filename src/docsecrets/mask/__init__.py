@@ -222,11 +222,13 @@ def _write(out_dir: str, relative: str, data: bytes, *, source: str) -> str:
         if not stat.S_ISDIR(info.st_mode):
             raise MaskRefused(f"cannot write the copy: {folder} is a symlink or not a folder")
     target = os.path.join(folder, names[-1])
+    existing: os.stat_result | None
     try:
-        info = os.lstat(target)
+        existing = os.lstat(target)
     except FileNotFoundError:
-        info = None
-    if info is not None:
+        existing = None
+    if existing is not None:
+        info = existing
         if stat.S_ISLNK(info.st_mode):
             raise MaskRefused(f"cannot write the copy: {target} is a symlink")
         if not stat.S_ISREG(info.st_mode):
