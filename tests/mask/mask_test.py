@@ -248,3 +248,63 @@ def test_masked_copies_of_the_corpora_have_no_finding(corpus: str, shared_dir: p
     assert len(masked) >= 10
     assert all(o.reason for o in outcomes if o.status == "refused")
     assert findings(tmp_path / "out") == []
+
+
+def _odf_rows(tmp_path: pathlib.Path) -> pathlib.Path:
+    from tests.fixtures.odf_builders import odfpy_spreadsheet
+
+    number = 20 * 1_000_000 + 122_013
+    return odfpy_spreadsheet(tmp_path, [["Serveur", "Identifiant", "Mot de passe", "Remarque"],
+                                        ["10.1.2.3", "admin", SECRETS["xlsx_cell"], "VNC"],
+                                        ["10.1.2.4", "root", number, "SSH, depuis 2013"]], name="Comptes")
+
+
+def test_ods_cells_are_masked_and_numbers_become_text(tmp_path: pathlib.Path) -> None:
+    path = _odf_rows(tmp_path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("Thumbnails/thumbnail.png", b"\x89PNG preview of the first page")
+    out = tmp_path / "out"
+    code, output = run("mask", "--jobs", "1", str(path), "-o", str(out))
+    assert (code, output.splitlines()[0]) == (0, f"{path}: masked 2 findings -> {out}/odfpy.ods")
+    assert findings(out) == []
+    extractor = get_extractor("ods")
+    rows = [(item.location.describe(), " | ".join(c.text for c in item.cells))
+            for item in extractor((out / "odfpy.ods").read_bytes(), Context.for_file("odfpy.ods"))
+            if hasattr(item, "cells")]
+    assert rows == [("Comptes, row 1", "Serveur | Identifiant | Mot de passe | Remarque"),
+                    ("Comptes, row 2", f"10.1.2.3 | admin | {MASK} | VNC"),
+                    ("Comptes, row 3", f"10.1.2.4 | root | {MASK} | SSH, depuis 2013")]
+    masked = zipfile.ZipFile(out / "odfpy.ods")
+    assert masked.infolist()[0].filename == "mimetype"
+    assert masked.infolist()[0].compress_type == zipfile.ZIP_STORED
+    assert not [n for n in masked.namelist() if n.startswith("Thumbnails/")]
+    assert b"Thumbnails" not in masked.read("META-INF/manifest.xml")
+    assert b"20122013" not in masked.read("content.xml")
+
+
+def test_odt_paragraphs_split_by_spans_are_masked(tmp_path: pathlib.Path) -> None:
+    from tests.fixtures.odf_builders import write_odf
+
+    body = ('<text:p>Le mot de passe est <text:span>Ged</text:span>Urg<text:span>2013!</text:span> pour ged.</text:p>'
+            "<text:p>Une ligne sans secret.</text:p>")
+    path = write_odf(tmp_path, "text", body)
+    out = tmp_path / "out"
+    code, _ = run("mask", "--jobs", "1", str(path), "-o", str(out))
+    assert code == 0
+    extractor = get_extractor("odt")
+    texts = [item.text for item in extractor((out / path.name).read_bytes(), Context.for_file(path.name))
+             if isinstance(item, Segment)]
+    assert texts == [f"Le mot de passe est {MASK} pour ged.", "Une ligne sans secret."]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_masked_ods_opens_in_libreoffice(tmp_path: pathlib.Path) -> None:
+    path = _odf_rows(tmp_path)
+    run("mask", "--jobs", "1", str(path), "-o", str(tmp_path / "out"))
+    result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                             "--convert-to", "csv", "--outdir", str(tmp_path / "csv"), str(tmp_path / "out" / path.name)],
+                            capture_output=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "csv" / "odfpy.csv").read_text().splitlines() == [
+        "Serveur,Identifiant,Mot de passe,Remarque", f"10.1.2.3,admin,{MASK},VNC",
+        f'10.1.2.4,root,{MASK},"SSH, depuis 2013"']

@@ -42,6 +42,9 @@ MASKERS: dict[str, str] = {
     "text": "text",
     "csv": "text",
     "html": "text",
+    "ods": "odf",
+    "odt": "odf",
+    "odp": "odf",
 }
 
 _QUARANTINE = "remove it from where it is published (quarantine it)"
@@ -56,15 +59,9 @@ REFUSED_FORMATS: dict[str, str] = {
            f"and mask the .docx, or {_QUARANTINE}",
     "ppt": "legacy .ppt presentations are not rewritten; convert it (soffice --headless --convert-to pptx) "
            f"and mask the .pptx, or {_QUARANTINE}",
-    "ods": "OpenDocument spreadsheets are not rewritten; convert it (soffice --headless --convert-to xlsx) "
-           f"and mask the .xlsx, or {_QUARANTINE}",
-    "odt": "OpenDocument text is not rewritten; convert it (soffice --headless --convert-to docx) and mask "
-           f"the .docx, or {_QUARANTINE}",
-    "odp": "OpenDocument presentations are not rewritten; convert it (soffice --headless --convert-to pptx) "
-           f"and mask the .pptx, or {_QUARANTINE}",
 }
 _OTHER_REFUSAL = "{fmt} files are not rewritten; " + _QUARANTINE + ", or convert it to a format docsecrets " \
-                 "masks (.xlsx, .docx, .pptx, text, CSV)"
+                 "masks (.xlsx, .docx, .pptx, .ods, .odt, .odp, text, CSV)"
 
 
 class MaskUsageError(DocsecretsError):
