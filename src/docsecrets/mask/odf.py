@@ -62,7 +62,8 @@ def _parse(payload: bytes) -> etree._Element:
 
 
 def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    serialised: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return serialised
 
 
 def _without_thumbnails(payload: bytes) -> bytes:
