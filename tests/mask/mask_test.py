@@ -118,6 +118,9 @@ def test_pptx_keeps_slides_tables_and_notes(masked) -> None:
                  .replace(SECRETS["pptx_table"], MASK)) for where, text in before]
     assert after == expected
     assert ("notes, slide 1, page 1, line 1", f"password={MASK}") in after
+    assert "docProps/thumbnail.jpeg" in zipfile.ZipFile(www / "acces.pptx").namelist()
+    assert not [n for n in zipfile.ZipFile(out / "acces.pptx").namelist() if "thumbnail" in n]
+    assert b"thumbnail" not in zipfile.ZipFile(out / "acces.pptx").read("_rels/.rels")
 
 
 def test_text_files_keep_their_encoding_and_line_ends(masked) -> None:

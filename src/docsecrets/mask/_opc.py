@@ -9,7 +9,8 @@ each XML part:
 - tracked deletions (`w:del`, `w:moveFrom`) are removed: deleted text is still in the file;
 - any other text and every attribute (alt text, authors, field data) is replaced in place;
 - document properties (docProps core, app, custom) that hold a secret are emptied;
-- external relationship targets (hyperlinks) are replaced.
+- external relationship targets (hyperlinks) are replaced;
+- the preview picture (docProps/thumbnail), a rendering of the first page, is dropped.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _RUN_LEVEL = frozenset({f"{{{_W}}}p", f"{{{_W}}}hyperlink", f"{{{_W}}}sdtContent
 
 def mask_package(data: bytes, replacer: Replacer, *, open_package: Callable[[io.BytesIO], Any]) -> bytes:
     package = open_package(io.BytesIO(data))
+    _drop_thumbnail(package)
     for part in package.iter_parts():
         element = getattr(part, "_element", None)
         if element is not None:
@@ -58,6 +60,16 @@ def mask_package(data: bytes, replacer: Replacer, *, open_package: Callable[[io.
     out = io.BytesIO()
     package.save(out)
     return out.getvalue()
+
+
+def _drop_thumbnail(package: Any) -> None:
+    """The preview picture (docProps/thumbnail.*) is a rendering of the first page, secrets
+    included: the copy goes without it. Parts are saved by walking relationships, so dropping
+    the package's relationship drops the part."""
+    rels = package.rels if hasattr(package, "rels") else package._rels  # python-docx / python-pptx
+    for rid, rel in list(rels.items()):
+        if str(rel.reltype).endswith("/metadata/thumbnail"):
+            rels.pop(rid)
 
 
 def _is_properties(part: Any) -> bool:
