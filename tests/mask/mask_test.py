@@ -342,3 +342,20 @@ def test_masked_ods_opens_in_libreoffice(tmp_path: pathlib.Path) -> None:
     assert (tmp_path / "csv" / "odfpy.csv").read_text().splitlines() == [
         "Serveur,Identifiant,Mot de passe,Remarque", f"10.1.2.3,admin,{MASK},VNC",
         f'10.1.2.4,root,{MASK},"SSH, depuis 2013"']
+
+
+def test_a_writer_that_hangs_is_killed_and_the_file_refused(tmp_path: pathlib.Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / ".env").write_text("DB_PASSWORD=" + SECRETS["env"] + "\n")
+    from docsecrets.mask import text as text_masker
+
+    monkeypatch.setattr(text_masker, "mask", lambda data, replacer, *, suffix: time.sleep(30) or data)
+    started = time.monotonic()
+    code, output = run("mask", "--jobs", "1", "--timeout", "1", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert time.monotonic() - started < 20
+    assert code == 1
+    assert f"{tmp_path}/in/.env: refused: timed out after 1 s while rewriting (writer killed; see --timeout)" in output
+    assert list((tmp_path / "out").rglob("*")) == []

@@ -24,6 +24,7 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docsecrets.mask._replace import Replacer
 from docsecrets.mask.errors import MaskRefused
@@ -148,24 +149,97 @@ def mask_result(result: FileResult, *, out_dir: str, relative: str, mask: str,
                           reason=REFUSED_FORMATS.get(fmt, _OTHER_REFUSAL.format(fmt=fmt)))
     try:
         data = _read(path, options.limits.max_file_size)
-        masked = mask_document(data, fmt=fmt, secrets=[f.secret for f in result.findings], mask=mask,
-                               suffix=_suffix(path))
-        left = _rescan(masked, relative, options)
-        if left:
-            return MaskResult(path=path, status="refused", findings=count,
-                              reason=f"could not mask every finding ({left} left in the copy, "
-                                     f"which was not written); {_QUARANTINE}")
+        job = _Job(data=data, fmt=fmt, secrets=tuple(f.secret for f in result.findings), mask=mask,
+                   suffix=_suffix(path), name=relative)
+        masked = _isolated(job, options) if options.isolate else _mask_checked(job, options)
         output = _write(out_dir, relative, masked, source=path)
     except MaskRefused as exc:
         return MaskResult(path=path, status="refused", findings=count, reason=str(exc))
     except OSError as exc:
         return MaskResult(path=path, status="refused", findings=count,
                           reason=f"cannot write the copy: {exc.strerror or type(exc).__name__}")
-    except Exception as exc:  # a writer library failing costs one file; its message may quote the text
-        log.debug("masking failed for %s", path, exc_info=True)
-        return MaskResult(path=path, status="refused", findings=count,
-                          reason=f"the {fmt} writer failed ({type(exc).__name__}); {_QUARANTINE}")
     return MaskResult(path=path, status="masked", output=output, findings=count)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Job:
+    data: bytes
+    fmt: str
+    secrets: tuple[str, ...]
+    mask: str
+    suffix: str
+    name: str
+
+
+def _mask_checked(job: _Job, options: ScanOptions) -> bytes:
+    """The masked copy, re-scanned: MaskRefused when anything is still found in it."""
+    try:
+        masked = mask_document(job.data, fmt=job.fmt, secrets=job.secrets, mask=job.mask, suffix=job.suffix)
+    except MaskRefused:
+        raise
+    except MemoryError:
+        raise MaskRefused(f"memory limit exceeded while rewriting the {job.fmt} document; {_QUARANTINE}") from None
+    except Exception as exc:  # a writer library failing costs one file; its message may quote the text
+        log.debug("masking failed for %s", job.name, exc_info=True)
+        raise MaskRefused(f"the {job.fmt} writer failed ({type(exc).__name__}); {_QUARANTINE}") from None
+    left = _rescan(masked, job.name, options)
+    if left:
+        raise MaskRefused(f"could not mask every finding ({left} left in the copy, which was not written); "
+                          f"{_QUARANTINE}")
+    return masked
+
+
+def _isolated(job: _Job, options: ScanOptions) -> bytes:
+    """_mask_checked in a child process under the scan's wall-clock and memory limits: a
+    writer library that hangs or balloons on a hostile document costs that file only."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _mask_checked(job, options)
+    ctx = multiprocessing.get_context("fork")  # the child inherits the job: secrets never cross a pipe
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(sender, job, options), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(options.limits.timeout):
+            raise MaskRefused(f"timed out after {options.limits.timeout:g} s while rewriting (writer killed; see "
+                              f"--timeout); {_QUARANTINE}")
+        try:
+            status, payload = receiver.recv()
+        except (EOFError, OSError):
+            raise MaskRefused(f"the writer process died (memory limit or crash); {_QUARANTINE}") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
+    if status != "ok":
+        raise MaskRefused(str(payload))
+    return bytes(payload)
+
+
+def _child(sender: Any, job: _Job, options: ScanOptions) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (options.limits.memory, options.limits.memory))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        sender.send(("ok", _mask_checked(job, options)))
+    except MaskRefused as exc:
+        sender.send(("refused", str(exc)))
+    except MemoryError:
+        sender.send(("refused", f"memory limit exceeded while rewriting; {_QUARANTINE}"))
+    finally:
+        sender.close()
 
 
 def mask_document(data: bytes, *, fmt: str, secrets: Sequence[str], mask: str, suffix: str) -> bytes:
