@@ -309,7 +309,7 @@ def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
             click.echo(f"{printable(outcome.path)}: masked {outcome.findings} finding{plural} -> "
                        f"{printable(outcome.output or '')}")
         elif outcome.status == "refused":
-            click.echo(f"{printable(outcome.path)}: refused: {outcome.reason}")
+            click.echo(f"{printable(outcome.path)}: refused: {printable(outcome.reason)}")
     click.echo(f"{counts.get('masked', 0)} masked, {counts.get('refused', 0)} refused, "
                f"{counts.get('clean', 0)} with nothing to mask, {counts.get('skipped', 0)} skipped")
     sys.exit(EXIT_FINDINGS if counts.get("refused") else EXIT_CLEAN)

@@ -34,6 +34,8 @@ def _report(**kwargs: object) -> Report:
         FileResult(path="www/broken.pdf", format="pdf",
                    errors=(FileError(path="www/broken.pdf", error="unscannable: truncated <PDF>\x1b[31m"),)),
         FileResult(path="www/notes.txt", format="text"),
+        FileResult(path="www/\u202egpj.exe", format="binary",
+                   errors=(FileError(path="www/\u202egpj.exe", error="not a document", kind="unsupported"),)),
     )
     return Report(results=results, **kwargs)  # type: ignore[arg-type]
 
@@ -60,6 +62,7 @@ def test_everything_is_escaped_and_secrets_are_redacted() -> None:
     assert "www/&lt;script&gt;alert(1)&lt;/script&gt;.xlsx" in page
     assert "<img" not in page
     assert "truncated &lt;PDF&gt;\\x1b[31m" in page
+    assert "www/\\u202egpj.exe" in page
     assert SECRET not in page and "Hu*******4!" in page
     assert "secrets-banner" not in page
     assert "hidden: hidden sheet &#x27;Bases&#x27;" in page
@@ -74,7 +77,7 @@ def test_show_secrets_shows_them_under_a_banner() -> None:
 def test_summary_counts() -> None:
     page = html_report.render(_report())
     counts = dict(re.findall(r'id="count-([a-z-]+)" data-count="(\d+)"', page))
-    assert counts == {"findings": "2", "files-with-findings": "1", "files-scanned": "3", "unscannable": "1",
+    assert counts == {"findings": "2", "files-with-findings": "1", "files-scanned": "4", "unscannable": "2",
                       "skipped": "0", "critical": "1", "high": "0", "medium": "0", "low": "1"}
     assert re.findall(r'data-bar="([^"]+)">(\d+)<', page) == [("critical", "1"), ("high", "0"), ("medium", "0"),
                                                               ("low", "1"), ("xlsx", "2")]

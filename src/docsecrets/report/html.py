@@ -20,7 +20,9 @@ from docsecrets import __version__
 from docsecrets.report import Report, display_path, printable
 from docsecrets.types import Finding, Severity
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# control characters, line separators and bidirectional overrides (which can make a file name
+# read backwards) are shown as escapes
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _COLOURS = {Severity.CRITICAL: "#8b0000", Severity.HIGH: "#d9480f", Severity.MEDIUM: "#b08900",
             Severity.LOW: "#1c7ed6"}
 
@@ -85,8 +87,13 @@ _SCRIPT = """
 
 def _e(text: object) -> str:
     """Escaped for HTML text and attributes; control characters shown as \\xNN."""
-    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    cleaned = _CONTROL.sub(_escape_control, str(text))
     return html.escape(cleaned, quote=True)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _hash(block: str) -> str:
