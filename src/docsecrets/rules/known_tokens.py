@@ -1,9 +1,14 @@
-"""Known token formats, through detect-secrets' regex plugins (the one adapter over them).
+"""Known token formats: detect-secrets' regex plugins (the one adapter over them), and the
+token catalogue (rules/catalogue/: one record per provider format) for everything else.
 
 detect-secrets is imported lazily, and only for text that contains one of the cheap prefixes
 below: most documents never pay its start-up cost. Its network verification is never called.
 Matches are widened to the whole token (detect-secrets' Stripe pattern stops after 24
 characters; the live key is longer).
+
+The catalogue is loaded on the first scan, not at import. One combined keyword scan (a trie
+regex over the lowercased text) picks the records whose keyword occurs; only their regexes
+run, each compiled on first need and once per process.
 """
 
 from __future__ import annotations
@@ -12,15 +17,19 @@ import importlib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Rule
 from docsecrets.types import Severity
 
+if TYPE_CHECKING:
+    from docsecrets.rules.catalogue import Token
+
 TOKEN = Rule(
     id="DS200", name="known-token", severity=Severity.HIGH,
-    description="A token in a known format (AWS, GitHub, GitLab, Slack, Stripe, SendGrid, JWT, npm, ...)",
+    description="A token in a known provider format (cloud, source control, CI, chat, payment, AI, "
+                "registries, SaaS, on-premise products); the provider is named in the finding",
     help="Revoke the token at its provider, issue a new one, and keep it in a secret store.")
 
 # (module, class) of the detect-secrets plugins that recognise a format by its shape alone.
@@ -102,3 +111,98 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
     for line in text.split("\n"):
         yield offset, line
         offset += len(line) + 1
+
+
+class _Catalogue:
+    """The catalogue's records with their keyword index, built once per process."""
+
+    def __init__(self) -> None:
+        from docsecrets.rules.catalogue import all_records
+
+        self.records: tuple[Token, ...] = all_records()
+        by_keyword: dict[str, set[int]] = {}
+        for index, record in enumerate(self.records):
+            for keyword in record.keywords:
+                by_keyword.setdefault(keyword, set()).add(index)
+        # A keyword found also stands for every keyword inside it ("sk-ant-" holds "sk-"): the
+        # scan reports one keyword per position.
+        self.records_of: dict[str, tuple[int, ...]] = {
+            keyword: tuple(sorted(set().union(*(records for other, records in by_keyword.items()
+                                                if other in keyword))))
+            for keyword in by_keyword}
+        self.keywords = re.compile(_trie_pattern(sorted(by_keyword)))
+        self._compiled: dict[int, re.Pattern[str]] = {}
+
+    def pattern(self, index: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            record = self.records[index]
+            compiled = re.compile(record.regex, re.IGNORECASE if record.ignore_case else 0)
+            self._compiled[index] = compiled
+        return compiled
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many literals, factored by common prefix so each position is tried once."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if optional:
+            return "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> _Catalogue:
+    return _Catalogue()
+
+
+class CatalogueTokens:
+    """Tokens of the catalogue's formats, reported as DS200 with the provider named."""
+
+    rule = TOKEN
+
+    def scan(self, text: str) -> Iterator[Match]:
+        from docsecrets.rules.catalogue import CONTEXT_AFTER, CONTEXT_BEFORE, entropy
+
+        catalogue = _catalogue()
+        lowered = text.lower()
+        hits: dict[int, list[int]] = {}
+        for found in catalogue.keywords.finditer(lowered):
+            for index in catalogue.records_of[found.group(0)]:
+                hits.setdefault(index, []).append(found.start())
+        if not hits:
+            return
+        candidates: list[tuple[bool, int, int, int, int, Token]] = []
+        for index in sorted(hits):
+            record = catalogue.records[index]
+            for found in catalogue.pattern(index).finditer(text):
+                start, end = found.span("secret")
+                secret = found.group("secret")
+                if record.context and not any(start - CONTEXT_BEFORE <= at <= end + CONTEXT_AFTER
+                                              for at in hits[index]):
+                    continue
+                if entropy(secret) < record.entropy or filters.is_known_example(secret) or \
+                        filters.is_placeholder(secret):
+                    continue
+                candidates.append((record.context, start - end, index, start, end, record))
+        candidates.sort(key=lambda c: c[:3])
+        taken: list[tuple[int, int]] = []
+        for _context, _length, _index, start, end, record in candidates:
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            taken.append((start, end))
+            yield Match(rule=TOKEN, secret=text[start:end], start=start, end=end, is_password=False,
+                        priority=20, severity=record.severity, description=record.description)

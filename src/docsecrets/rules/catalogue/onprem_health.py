@@ -1,0 +1,7 @@
+"""onprem_health"""
+
+from __future__ import annotations
+
+from docsecrets.rules.catalogue import Token, token
+
+RECORDS: tuple[Token, ...] = ()

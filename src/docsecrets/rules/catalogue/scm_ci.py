@@ -1,0 +1,7 @@
+"""scm_ci"""
+
+from __future__ import annotations
+
+from docsecrets.rules.catalogue import Token, token
+
+RECORDS: tuple[Token, ...] = ()

@@ -1,0 +1,83 @@
+"""Every record of the token catalogue against its own examples.
+
+Examples are templates expanded here with a seeded generator, so no real-looking token is
+committed: each positive must be found by its record with exactly the marked secret, each
+negative must stay silent for that record.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from docsecrets.engine import scan_text
+from docsecrets.rules.catalogue import FAMILIES, Token, all_records, expand, shape_regex
+from docsecrets.rules.known_tokens import CatalogueTokens
+
+RECORDS = all_records()
+
+
+def _examples(record: Token, templates: tuple[str, ...]) -> list[tuple[str, str]]:
+    rng = random.Random(record.id)
+    return [expand(template, rng) for template in templates for _ in range(3)]
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(m.description, m.secret) for m in CatalogueTokens().scan(text)]
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=[r.id for r in RECORDS])
+def test_each_positive_example_is_found_with_exactly_its_secret(record: Token) -> None:
+    assert record.examples and record.negatives and record.docs.startswith("https://")
+    assert "(?P<secret>" in record.regex and record.keywords
+    for text, secret in _examples(record, record.examples):
+        assert (record.description, secret) in _found(text), text
+        assert any(m.secret == secret for m in scan_text(text))  # and survives the engine's overlap pass
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=[r.id for r in RECORDS])
+def test_each_negative_example_is_silent(record: Token) -> None:
+    for text, _secret in _examples(record, record.negatives):
+        assert not [d for d, _ in _found(text) if d == record.description], text
+
+
+def test_record_ids_are_unique_and_the_catalogue_is_large() -> None:
+    ids = [r.id for r in RECORDS]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i) for i in ids)
+    assert len(RECORDS) >= 300
+    assert len({r.provider for r in RECORDS}) >= 250
+    assert len(FAMILIES) == 9
+
+
+def test_records_without_a_prefix_need_a_keyword_nearby() -> None:
+    for record in RECORDS:
+        if record.shape.startswith("{"):
+            assert record.context, record.id
+    text = "mistral" + " " * 200 + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z"
+    assert _found(text) == []
+    assert _found("MISTRAL_API_KEY=" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z") == [
+        ("Mistral AI API key [mistral-api-key]", "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z")]
+
+
+def test_shape_regex_bounds_the_token() -> None:
+    pattern = re.compile(shape_regex("glpat-{b64url:20}"))
+    assert pattern.search("x glpat-" + "aB3" * 7)  is None  # 21 characters: a longer run is another thing
+    assert pattern.search("xglpat-" + "aB3" * 6 + "aB") is None  # glued to a word
+    found = pattern.search("t=glpat-" + "aB3" * 6 + "aB;")
+    assert found is not None and found.group("secret") == "glpat-" + "aB3" * 6 + "aB"
+
+
+def test_expand_is_deterministic_and_marks_the_secret() -> None:
+    first = expand("key: [[ab_{hex:8}]] end", random.Random(7))
+    assert first == expand("key: [[ab_{hex:8}]] end", random.Random(7))
+    text, secret = first
+    assert text == f"key: {secret} end" and re.fullmatch(r"ab_[0-9a-f]{8}", secret)
+
+
+def test_placeholders_and_low_entropy_values_stay_silent() -> None:
+    assert _found("glpat-" + "x" * 20) == []
+    assert _found("token: glpat-" + "0123456789" * 2) != []
+    assert _found("hf_" + "YOUR" * 8 + "ab") == []
