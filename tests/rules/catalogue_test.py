@@ -54,7 +54,7 @@ def test_record_ids_are_unique_and_the_catalogue_is_large() -> None:
 
 def test_records_without_a_prefix_need_a_keyword_nearby() -> None:
     for record in RECORDS:
-        if record.shape.startswith("{"):
+        if record.shape.startswith("{") and not any(k in record.shape.lower() for k in record.keywords):
             assert record.context, record.id
     text = "mistral" + " " * 200 + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z"
     assert _found(text) == []

@@ -170,7 +170,8 @@ def _catalogue() -> _Catalogue:
 
 
 class CatalogueTokens:
-    """Tokens of the catalogue's formats, reported as DS200 with the provider named."""
+    """Tokens of the catalogue's formats, reported as DS200 with the provider named. Where a
+    detect-secrets plugin finds the same token, the record's exact span and name win."""
 
     rule = TOKEN
 
@@ -205,4 +206,4 @@ class CatalogueTokens:
                 continue
             taken.append((start, end))
             yield Match(rule=TOKEN, secret=text[start:end], start=start, end=end, is_password=False,
-                        priority=20, severity=record.severity, description=record.description)
+                        priority=21, severity=record.severity, description=record.description)
