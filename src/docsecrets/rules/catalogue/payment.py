@@ -72,7 +72,7 @@ RECORDS: tuple[Token, ...] = (
     token("paddle-sandbox-api-key", "Paddle", "sandbox API key", "pdl_sdbx_apikey_{lower:26}_{alnum:22}_{alnum:3}",
           severity=Severity.MEDIUM, docs="https://developer.paddle.com/api-reference/about/api-keys"),
     token("authorize-net-transaction-key", "Authorize.net", "transaction key", "{alnum:16}", context=True,
-          keywords=("authorize.net", "transactionkey", "transaction_key"),
+          keywords=("authorize.net", "authorizenet"),
           docs="https://developer.authorize.net/api/reference/features/authentication.html"),
     token("mercadopago-access-token", "Mercado Pago", "access token",
           "APP_USR-{digits:16}-{digits:6}-{hex:32}-{digits:9}",
