@@ -120,18 +120,23 @@ class _Catalogue:
         from docsecrets.rules.catalogue import all_records
 
         self.records: tuple[Token, ...] = all_records()
-        by_keyword: dict[str, set[int]] = {}
+        self._by_keyword: dict[str, set[int]] = {}
         for index, record in enumerate(self.records):
             for keyword in record.keywords:
-                by_keyword.setdefault(keyword, set()).add(index)
-        # A keyword found also stands for every keyword inside it ("sk-ant-" holds "sk-"): the
-        # scan reports one keyword per position.
-        self.records_of: dict[str, tuple[int, ...]] = {
-            keyword: tuple(sorted(set().union(*(records for other, records in by_keyword.items()
-                                                if other in keyword))))
-            for keyword in by_keyword}
-        self.keywords = re.compile(_trie_pattern(sorted(by_keyword)))
+                self._by_keyword.setdefault(keyword, set()).add(index)
+        self.keywords = re.compile(_trie_pattern(sorted(self._by_keyword)))
+        self._records_of: dict[str, tuple[int, ...]] = {}
         self._compiled: dict[int, re.Pattern[str]] = {}
+
+    def records_of(self, keyword: str) -> tuple[int, ...]:
+        """The records a keyword found stands for: its own and those of every keyword inside
+        it ("sk-ant-" holds "sk-"), since the scan reports one keyword per position."""
+        found = self._records_of.get(keyword)
+        if found is None:
+            found = tuple(sorted(set().union(*(records for other, records in self._by_keyword.items()
+                                               if other in keyword))))
+            self._records_of[keyword] = found
+        return found
 
     def pattern(self, index: int) -> re.Pattern[str]:
         compiled = self._compiled.get(index)
@@ -182,7 +187,7 @@ class CatalogueTokens:
         lowered = text.lower()
         hits: dict[int, list[int]] = {}
         for found in catalogue.keywords.finditer(lowered):
-            for index in catalogue.records_of[found.group(0)]:
+            for index in catalogue.records_of(found.group(0)):
                 hits.setdefault(index, []).append(found.start())
         if not hits:
             return
