@@ -81,3 +81,20 @@ def test_placeholders_and_low_entropy_values_stay_silent() -> None:
     assert _found("glpat-" + "x" * 20) == []
     assert _found("token: glpat-" + "0123456789" * 2) != []
     assert _found("hf_" + "YOUR" * 8 + "ab") == []
+
+
+def test_catalogue_loads_on_first_scan_and_compiles_only_the_records_a_keyword_names() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import docsecrets.rules, docsecrets.engine\n"
+        "before = any(m.startswith('docsecrets.rules.catalogue.') for m in sys.modules)\n"
+        "from docsecrets.rules.known_tokens import CatalogueTokens, _catalogue\n"
+        "list(CatalogueTokens().scan('deploy with ' + 'glpat-' + 'aB3' * 6 + 'aB'))\n"
+        "c = _catalogue()\n"
+        "print(before, ','.join(sorted(c.records[i].id for i in c._compiled)))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    # "glpat-" also holds Airtable's "pat" and HubSpot's "pat-" keywords
+    assert out.split() == ["False", "airtable-pat,gitlab-pat,hubspot-private-app-token"]

@@ -39,12 +39,15 @@ tests/rules/catalogue_test.py runs every record's examples.
 from __future__ import annotations
 
 import math
-import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from docsecrets.types import Severity
+
+if TYPE_CHECKING:
+    import random  # only tests expand examples
 
 DEFAULT_ENTROPY = 3.0
 CONTEXT_BEFORE = 120
