@@ -98,3 +98,12 @@ def test_catalogue_loads_on_first_scan_and_compiles_only_the_records_a_keyword_n
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     # "glpat-" also holds Airtable's "pat" and HubSpot's "pat-" keywords
     assert out.split() == ["False", "airtable-pat,gitlab-pat,hubspot-private-app-token"]
+
+
+@pytest.mark.parametrize("text", [
+    "format-corpus__pdfCabinetOfHorrors__veraPDFHiRes" + "ChangedHeight",  # "fhir" inside a word
+    "FHIR client secret: format-corpus__pdfCabinetOfHorrors__veraPDFHiRes",  # no digit: an identifier
+    "datadog dashboards: " + "aaaa1111" * 4,  # low entropy under the provider's name
+])
+def test_context_names_inside_words_and_identifiers_do_not_count(text: str) -> None:
+    assert _found(text) == []

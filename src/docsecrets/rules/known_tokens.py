@@ -61,6 +61,7 @@ _PREFILTER = re.compile(
     r"SG\.|xox[aboprs]-|hooks\.slack|sq0|EAAA|[rs]k_live_|\d{8,10}:AA|AC[a-z0-9]{32}|SK[a-z0-9]{32}",
     re.IGNORECASE)
 _TOKEN_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_KEY_MATERIAL = re.compile(r"(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])")
 
 
 @lru_cache(maxsize=1)
@@ -187,8 +188,12 @@ class CatalogueTokens:
         lowered = text.lower()
         hits: dict[int, list[int]] = {}
         for found in catalogue.keywords.finditer(lowered):
+            at = found.start()
+            # a name counts as context only where a word starts (DD_API_KEY, myDatadog, not veraPDFHiRes)
+            word_start = at == 0 or not lowered[at - 1].isalpha() or (text[at - 1:at].islower()
+                                                                      and text[at:at + 1].isupper())
             for index in catalogue.records_of(found.group(0)):
-                hits.setdefault(index, []).append(found.start())
+                hits.setdefault(index, []).append(at if word_start else -1_000_000)
         if not hits:
             return
         candidates: list[tuple[bool, int, int, int, int, Token]] = []
@@ -197,9 +202,9 @@ class CatalogueTokens:
             for found in catalogue.pattern(index).finditer(text):
                 start, end = found.span("secret")
                 secret = found.group("secret")
-                if record.context and not any(start - CONTEXT_BEFORE <= at <= end + CONTEXT_AFTER
-                                              for at in hits[index]):
-                    continue
+                if record.context and not (_KEY_MATERIAL.match(secret) and any(
+                        start - CONTEXT_BEFORE <= at <= end + CONTEXT_AFTER for at in hits[index])):
+                    continue  # a bare value needs its provider's name nearby, and a digit and a letter
                 if entropy(secret) < record.entropy or filters.is_known_example(secret) or \
                         filters.is_placeholder(secret):
                     continue

@@ -23,7 +23,9 @@ nothing else:
   literal (its prefix). A text without any keyword never runs the record's regex.
 - A shape without a distinctive prefix (a bare 32-hex key) must set `context=True` and
   give the provider or variable names as keywords: the token counts only with one of them
-  within CONTEXT_BEFORE characters before it or CONTEXT_AFTER after it.
+  starting a word (DD_API_KEY, myDatadogKey; not veraPDFHiRes for "fhir") within
+  CONTEXT_BEFORE characters before it or CONTEXT_AFTER after it, and only when it holds a
+  digit and a letter (identifiers of the same length do not count).
 - `regex=` replaces the shape where a template cannot say it (URLs, JSON); it must hold
   `(?P<secret>...)`, and then `examples` are required.
 - `examples` are templates of text holding the token, the secret between `[[` and `]]`;

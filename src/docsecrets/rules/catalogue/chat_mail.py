@@ -92,7 +92,7 @@ RECORDS: tuple[Token, ...] = (
     token("mailchimp-api-key", "Mailchimp", "API key", "{hex:32}-us{digits:1,2}", keywords=("-us",),
           docs="https://mailchimp.com/developer/marketing/guides/quick-start/"),
     token("mandrill-api-key", "Mailchimp Transactional (Mandrill)", "API key", "{b64url:22}", context=True,
-          keywords=("mandrill",), docs="https://mailchimp.com/developer/transactional/guides/quick-start/"),
+          keywords=("mandrill",), examples=("MANDRILL_KEY=[[{b64url:10}5{b64url:11}]]",), docs="https://mailchimp.com/developer/transactional/guides/quick-start/"),
     token("postmark-server-token", "Postmark", "server or account token", _UUID, context=True,
           keywords=("postmark",), docs="https://postmarkapp.com/developer/api/overview#authentication"),
     token("brevo-api-key", "Brevo (Sendinblue)", "API key", "xkeysib-{hex:64}-{alnum:16}",
@@ -135,5 +135,5 @@ RECORDS: tuple[Token, ...] = (
     token("zendesk-api-token", "Zendesk", "API token", "{alnum:40}", context=True,
           keywords=("zendesk",), docs="https://developer.zendesk.com/api-reference/introduction/security-and-auth/"),
     token("freshdesk-api-key", "Freshdesk", "API key", "{alnum:20}", context=True,
-          keywords=("freshdesk",), docs="https://developers.freshdesk.com/api/#authentication"),
+          keywords=("freshdesk",), examples=("freshdesk api key: [[{alnum:9}4{alnum:10}]]",), docs="https://developers.freshdesk.com/api/#authentication"),
 )

@@ -138,7 +138,7 @@ RECORDS: tuple[Token, ...] = (
           "{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}", context=True, keywords=("heroku",),
           docs="https://devcenter.heroku.com/articles/authentication"),
     token("vercel-token", "Vercel", "access token", "{alnum:24}", context=True,
-          keywords=("vercel",), docs="https://vercel.com/docs/rest-api#authentication"),
+          keywords=("vercel",), examples=("VERCEL_TOKEN=[[{alnum:12}8{alnum:11}]]",), docs="https://vercel.com/docs/rest-api#authentication"),
     token("netlify-pat", "Netlify", "personal access token", "nfp_{alnum:36}",
           docs="https://docs.netlify.com/api/get-started/#authentication"),
     token("flyio-token", "Fly.io", "access token", "fo1_{b64url:43}",

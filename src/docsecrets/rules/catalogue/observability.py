@@ -50,6 +50,7 @@ RECORDS: tuple[Token, ...] = (
           keywords=("splunk",), docs="https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector"),
     token("splunk-observability-token", "Splunk Observability (SignalFx)", "access token", "{b64url:22}",
           context=True, keywords=("signalfx", "sfx_token", "splunk_access_token"),
+          examples=("SFX_TOKEN=[[{b64url:10}7{b64url:11}]]",),
           docs="https://docs.splunk.com/observability/en/admin/authentication/authentication-tokens/org-tokens.html"),
     token("dynatrace-api-token", "Dynatrace", "API token", "dt0c01.{upper:24}.{upper:64}",
           docs="https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens"),
