@@ -74,7 +74,11 @@ RECORDS: tuple[Token, ...] = (
           docs="https://developers.facebook.com/docs/facebook-login/security#appsecret"),
     token("instagram-access-token", "Instagram", "access token", "IGQV{b64url:100,300}",
           docs="https://developers.facebook.com/docs/instagram-basic-display-api/overview"),
-    token("twitter-bearer-token", "X / Twitter", "app bearer token", "AAAAAAAAAAAAAAAAAAAAA{[A-Za-z0-9%]:70,120}",
+    token("twitter-bearer-token", "X / Twitter", "app bearer token",  # URL-encoded: zeros in base64 have no %
+          regex=r"(?<![A-Za-z0-9%])(?P<secret>AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{0,60}%[0-9A-F]{2}[A-Za-z0-9%]{20,100})"
+                r"(?![A-Za-z0-9%])", keywords=("aaaaaaaaaaaaaaaaaaaaa",),
+          examples=("Authorization: Bearer [[AAAAAAAAAAAAAAAAAAAAA{alnum:20}%2B{alnum:30}%3D{alnum:40}]]",),
+          negatives=("AAAAAAAAAAAAAAAAAAAAA{alnum:90}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3DAAAAAAAA"),
           docs="https://developer.x.com/en/docs/authentication/oauth-2-0/bearer-tokens"),
     token("twitter-api-secret", "X / Twitter", "API key secret", "{alnum:50}", context=True,
           keywords=("twitter",), docs="https://developer.x.com/en/docs/authentication/oauth-1-0a"),
