@@ -107,3 +107,11 @@ def test_catalogue_loads_on_first_scan_and_compiles_only_the_records_a_keyword_n
 ])
 def test_context_names_inside_words_and_identifiers_do_not_count(text: str) -> None:
     assert _found(text) == []
+
+
+def test_a_longer_keyword_that_does_not_match_leaves_the_shorter_one() -> None:
+    from docsecrets.rules.known_tokens import _catalogue
+
+    # the scan stops at the stem "sk-ant"; "sk-antelope" must still count as Twilio's "sk"
+    stems = _catalogue().stems["sk-ant"]
+    assert stems[-2:] == ("sk-", "sk") and "sk-ant-api03-" in stems

@@ -61,6 +61,7 @@ _PREFILTER = re.compile(
     r"SG\.|xox[aboprs]-|hooks\.slack|sq0|EAAA|[rs]k_live_|\d{8,10}:AA|AC[a-z0-9]{32}|SK[a-z0-9]{32}",
     re.IGNORECASE)
 _TOKEN_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+_STEM = 6
 _KEY_MATERIAL = re.compile(r"(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])")
 
 
@@ -125,7 +126,18 @@ class _Catalogue:
         for index, record in enumerate(self.records):
             for keyword in record.keywords:
                 self._by_keyword.setdefault(keyword, set()).add(index)
-        self.keywords = re.compile(_trie_pattern(sorted(self._by_keyword)))
+        # The scan looks for the first _STEM characters of each keyword (a smaller regex that
+        # compiles faster); a stem found is then checked against its whole keywords.
+        # Each stem lists, longest first, every keyword that may start where it is found: those
+        # it begins, and shorter ones it begins with ("sk-ant" holds "sk-" for "sk-antelope").
+        by_stem: dict[str, list[str]] = {}
+        for keyword in self._by_keyword:
+            by_stem.setdefault(keyword[:_STEM], []).append(keyword)
+        self.stems: dict[str, tuple[str, ...]] = {
+            stem: tuple(sorted(keywords + [k for k in self._by_keyword if len(k) < len(stem) and stem.startswith(k)],
+                               key=len, reverse=True))
+            for stem, keywords in by_stem.items()}
+        self.keywords = re.compile(_trie_pattern(sorted(self.stems)))
         self._records_of: dict[str, tuple[int, ...]] = {}
         self._compiled: dict[int, re.Pattern[str]] = {}
 
@@ -192,8 +204,11 @@ class CatalogueTokens:
             # a name counts as context only where a word starts (DD_API_KEY, myDatadog, not veraPDFHiRes)
             word_start = at == 0 or not lowered[at - 1].isalpha() or (text[at - 1:at].islower()
                                                                       and text[at:at + 1].isupper())
-            for index in catalogue.records_of(found.group(0)):
-                hits.setdefault(index, []).append(at if word_start else -1_000_000)
+            for keyword in catalogue.stems[found.group(0)]:
+                if lowered.startswith(keyword, at):
+                    for index in catalogue.records_of(keyword):
+                        hits.setdefault(index, []).append(at if word_start else -1_000_000)
+                    break  # the longest keyword there stands for those inside it
         if not hits:
             return
         candidates: list[tuple[bool, int, int, int, int, Token]] = []

@@ -77,7 +77,6 @@ class Token:
     id: str
     provider: str
     name: str
-    regex: str  # holds (?P<secret>...)
     keywords: tuple[str, ...]  # lowercase literals, at least one must be in the text
     examples: tuple[str, ...]  # templates, secret between [[ ]]
     negatives: tuple[str, ...]
@@ -87,7 +86,14 @@ class Token:
     context: bool = False
     severity: Severity = Severity.HIGH
     ignore_case: bool = False
-    shape: str = field(default="", repr=False)
+    shape: str = ""
+    pattern: str = field(default="", repr=False)  # an explicit regex, when there is no shape
+
+    @property
+    def regex(self) -> str:
+        """The record's regex, the token as group `secret` (built from the shape on demand:
+        loading the catalogue compiles nothing)."""
+        return self.pattern or shape_regex(self.shape)
 
     @property
     def description(self) -> str:
@@ -132,8 +138,6 @@ def token(id: str, provider: str, name: str, shape: str = "", *, docs: str, rege
           entropy: float = DEFAULT_ENTROPY, context: bool = False, severity: Severity = Severity.HIGH,
           ignore_case: bool = False) -> Token:
     """Build one record; see the module docstring for the recipe."""
-    if not regex:
-        regex = shape_regex(shape)
     if not keywords:
         keywords = (_prefix(shape),)
     if not examples:
@@ -141,7 +145,7 @@ def token(id: str, provider: str, name: str, shape: str = "", *, docs: str, rege
     if not negatives and shape:
         filled = _PIECE.sub(lambda p: "x" * int(p.group("min")), shape)
         negatives = (f"{keywords[0]}: {filled}",) + ((shape,) if context else ())
-    return Token(id=id, provider=provider, name=name, regex=regex, keywords=tuple(k.lower() for k in keywords),
+    return Token(id=id, provider=provider, name=name, pattern=regex, keywords=tuple(k.lower() for k in keywords),
                  examples=examples, negatives=negatives, docs=docs, entropy=entropy, context=context,
                  severity=severity, ignore_case=ignore_case, shape=shape)
 
