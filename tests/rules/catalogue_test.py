@@ -49,7 +49,7 @@ def test_record_ids_are_unique_and_the_catalogue_is_large() -> None:
     assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i) for i in ids)
     assert len(RECORDS) >= 300
     assert len({r.provider for r in RECORDS}) >= 250
-    assert len(FAMILIES) == 9
+    assert len(FAMILIES) == 11
 
 
 def test_records_without_a_prefix_need_a_keyword_nearby() -> None:

@@ -196,12 +196,14 @@ def expand(template: str, rng: random.Random) -> tuple[str, str]:
 FAMILIES: tuple[str, ...] = (
     "ai",
     "cloud",
+    "secrets_infra",
     "scm_ci",
     "chat_mail",
     "payment",
     "observability",
     "registries",
     "saas",
+    "crm_identity",
     "onprem_health",
 )
 
