@@ -115,3 +115,21 @@ def test_a_longer_keyword_that_does_not_match_leaves_the_shorter_one() -> None:
     # the scan stops at the stem "sk-ant"; "sk-antelope" must still count as Twilio's "sk"
     stems = _catalogue().stems["sk-ant"]
     assert stems[-2:] == ("sk-", "sk") and "sk-ant-api03-" in stems
+
+
+def test_tokens_in_an_html_page_and_a_mail_are_found_with_their_providers() -> None:
+    from docsecrets.engine import scan_bytes
+
+    rng = random.Random(3)
+    dop, ya, eaa, gocspx, azure, glsa = (expand(t, rng)[0] for t in (
+        "dop_v1_{hex:64}", "ya29.{b64url:120}", "EAA{alnum:150}", "GOCSPX-{b64url:28}",
+        "{alnum:3}8Q~{alnum:34}", "glsa_{alnum:32}_{hex:8}"))
+    page = (f"<html><body><table><tr><td>do token</td><td>{dop}</td></tr><tr><td>oauth</td><td>{ya}</td></tr>"
+            f"</table><p>fb: {eaa}</p><p>client secret {gocspx}</p><p>azure {azure}</p></body></html>")
+    found = {(f.rule_id, f.description.split(" [")[1]) for f in scan_bytes(page.encode(), path="page.html").findings}
+    assert found == {("DS200", "digitalocean-pat]"), ("DS200", "google-oauth-access-token]"),
+                     ("DS200", "facebook-access-token]"), ("DS200", "google-oauth-client-secret]"),
+                     ("DS200", "azure-client-secret]")}
+    mail = f"From: a@b.c\nTo: d@e.f\nSubject: grafana\nContent-Type: text/plain\n\nThe key: {glsa}\n"
+    (grafana,) = scan_bytes(mail.encode(), path="key.eml").findings
+    assert grafana.description == "Grafana service account token [grafana-service-account-token]"
