@@ -14,7 +14,7 @@ import pytest
 
 from docsecrets.engine import scan_text
 from docsecrets.rules.catalogue import FAMILIES, Token, all_records, expand, shape_regex
-from docsecrets.rules.known_tokens import CatalogueTokens
+from docsecrets.rules.known_tokens import _SHORTEST, CatalogueTokens
 
 RECORDS = all_records()
 
@@ -34,6 +34,7 @@ def test_each_positive_example_is_found_with_exactly_its_secret(record: Token) -
     assert "(?P<secret>" in record.regex and record.keywords
     for text, secret in _examples(record, record.examples):
         assert (record.description, secret) in _found(text), text
+        assert len(secret) >= _SHORTEST  # shorter texts are skipped before the keyword scan
         assert any(m.secret == secret for m in scan_text(text))  # and survives the engine's overlap pass
 
 

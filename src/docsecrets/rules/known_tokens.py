@@ -17,14 +17,12 @@ import importlib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.catalogue import CONTEXT_AFTER, CONTEXT_BEFORE, Token, entropy
 from docsecrets.types import Severity
-
-if TYPE_CHECKING:
-    from docsecrets.rules.catalogue import Token
 
 TOKEN = Rule(
     id="DS200", name="known-token", severity=Severity.HIGH,
@@ -62,6 +60,7 @@ _PREFILTER = re.compile(
     re.IGNORECASE)
 _TOKEN_CHAR = re.compile(r"[A-Za-z0-9_\-]")
 _STEM = 6
+_SHORTEST = 12  # no catalogue token fits in fewer characters (the shortest secret has 12)
 _KEY_MATERIAL = re.compile(r"(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])")
 
 
@@ -194,8 +193,8 @@ class CatalogueTokens:
     rule = TOKEN
 
     def scan(self, text: str) -> Iterator[Match]:
-        from docsecrets.rules.catalogue import CONTEXT_AFTER, CONTEXT_BEFORE, entropy
-
+        if len(text) < _SHORTEST:
+            return
         catalogue = _catalogue()
         lowered = text.lower()
         hits: dict[int, list[int]] = {}
