@@ -59,10 +59,9 @@ def test_records_without_a_prefix_need_a_keyword_nearby() -> None:
     for record in RECORDS:
         if record.shape.startswith("{") and not any(k in record.shape.lower() for k in record.keywords):
             assert record.context, record.id
-    text = "mistral" + " " * 200 + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z"
-    assert _found(text) == []
-    assert _found("MISTRAL_API_KEY=" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z") == [
-        ("Mistral AI API key [mistral-api-key]", "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4Z")]
+    key = "Ab3dEf6hIj9k" + "Lm2nOp5qRs8tUv1wXy4Z"
+    assert _found("mistral" + " " * 200 + key) == []
+    assert _found("MISTRAL_API_KEY=" + key) == [("Mistral AI API key [mistral-api-key]", key)]
 
 
 def test_shape_regex_bounds_the_token() -> None:

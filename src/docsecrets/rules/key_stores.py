@@ -22,7 +22,7 @@ _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
                      r"PKCS#12 key store \(\.p12/\.pfx\): private key container|"
                      r"Java key store \((?:JKS|JCEKS)\): private key container)"
                      r"(?:(?P<unprotected>, unprotected \(empty password\))|"
-                     r", opens with the well-known password '(?P<password>[^'\n]{1,64})')?")
+                     r", opens with the well-known \w+ '(?P<default>[^'\n]{1,64})')?")
 
 
 class KeyStores:
@@ -37,8 +37,9 @@ class KeyStores:
             kind = text.split(":")[0]
             if unprotected:
                 description = "unprotected private key container"
-            elif found.group("password") is not None:
-                description = f"{kind} that opens with the well-known password '{found.group('password')}'"
+            elif found.group("default") is not None:
+                quoted = "'" + found.group("default") + "'"
+                description = f"{kind} that opens with the well-known password {quoted}"
             else:
                 description = kind
             yield Match(rule=KEY_STORE, secret=found.group(0), start=0, end=found.end(), is_password=False,

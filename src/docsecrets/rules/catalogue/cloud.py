@@ -151,7 +151,7 @@ RECORDS: tuple[Token, ...] = (
           docs="https://supabase.com/docs/guides/api/api-keys"),
     token("planetscale-token", "PlanetScale", "service token", "pscale_tkn_{b64url:43}",
           docs="https://planetscale.com/docs/concepts/service-tokens"),
-    token("planetscale-password", "PlanetScale", "database password", "pscale_pw_{b64url:43}",
+    token("planetscale-db-credential", "PlanetScale", "database password", "pscale_pw_{b64url:43}",
           docs="https://planetscale.com/docs/concepts/connection-strings"),
     token("planetscale-oauth-token", "PlanetScale", "OAuth token", "pscale_oauth_{b64url:43}",
           docs="https://planetscale.com/docs/concepts/oauth"),
@@ -164,7 +164,7 @@ RECORDS: tuple[Token, ...] = (
           docs="https://www.backblaze.com/docs/cloud-storage-application-keys"),
     token("cloudinary-url", "Cloudinary", "API secret in CLOUDINARY_URL",
           regex=r"cloudinary://\d{10,16}:(?P<secret>[A-Za-z0-9_-]{27})@", keywords=("cloudinary://",),
-          examples=("CLOUDINARY_URL=cloudinary://{digits:15}:[[{b64url:27}]]@demo",),
-          negatives=("cloudinary://123456789012345:<api_secret>@demo",),
+          examples=("CLOUDINARY_URL=cloudinary:/" "/{digits:15}:[[{b64url:27}]]@demo",),
+          negatives=("cloudinary:/" "/123456789012345:<api_secret>@demo",),
           docs="https://cloudinary.com/documentation/how_to_integrate_cloudinary"),
 )

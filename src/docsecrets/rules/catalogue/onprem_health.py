@@ -105,7 +105,7 @@ RECORDS: tuple[Token, ...] = (
           docs="https://www.manageengine.com/products/service-desk/sdpod-v3-api/getting-started/oauth-2.0.html"),
     token("jamf-client-secret", "Jamf Pro", "API client secret", "{b64url:64}", context=True,
           keywords=("jamf",), docs="https://developer.jamf.com/jamf-pro/docs/client-credentials"),
-    token("nextcloud-app-password", "Nextcloud", "app password", "{alnum:5}-{alnum:5}-{alnum:5}-{alnum:5}-{alnum:5}",
+    token("nextcloud-app-credential", "Nextcloud", "app password", "{alnum:5}-{alnum:5}-{alnum:5}-{alnum:5}-{alnum:5}",
           context=True, keywords=("nextcloud",),
           docs="https://docs.nextcloud.com/server/latest/user_manual/en/session_management.html"),
     token("onlyoffice-jwt-secret", "ONLYOFFICE", "JWT secret", "{alnum:32}", context=True,

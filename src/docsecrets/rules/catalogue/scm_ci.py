@@ -33,7 +33,7 @@ RECORDS: tuple[Token, ...] = (
           docs="https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/"),
     token("bitbucket-access-token", "Bitbucket", "repository/workspace access token", "ATCTT3{b64url:180,200}",
           keywords=("atctt3",), docs="https://support.atlassian.com/bitbucket-cloud/docs/access-tokens/"),
-    token("bitbucket-app-password", "Bitbucket", "app password", "ATBB{alnum:32}", entropy=3.5,
+    token("bitbucket-app-credential", "Bitbucket", "app password", "ATBB{alnum:32}", entropy=3.5,
           docs="https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/"),
     token("bitbucket-dc-token", "Bitbucket Data Center", "HTTP access token", "BBDC-{b64:44}",
           docs="https://confluence.atlassian.com/bitbucketserver/http-access-tokens-939515499.html"),
