@@ -18,7 +18,7 @@ DOCUMENT_SUFFIXES = frozenset({
     "xlsx", "xlsm", "xltx", "xltm", "xlsb", "xls", "xlt", "docx", "docm", "dotx", "dotm", "doc", "dot",
     "pptx", "pptm", "ppsx", "ppsm", "potx", "potm", "ppt", "pps", "pot", "pdf", "ods", "odt", "odp",
     "ots", "ott", "otp", "rtf", "msg", "zip", "jar", "war", "ear", "7z", "gz", "tgz", "bz2", "xz",
-    "tar", "p12", "pfx", "kdbx",
+    "tar", "p12", "pfx", "kdbx", "jks", "jceks",
 })
 
 _ODF_MIMETYPES = {
@@ -78,6 +78,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "tar"
     if head.startswith(b"\x03\xd9\xa2\x9a"):
         return "kdbx"
+    if head.startswith((b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce")):
+        return "jks"
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(b"PuTTY-User-Key-File-"):
