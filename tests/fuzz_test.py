@@ -56,7 +56,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, print_b
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Reader bugs found by this file and not fixed yet: a regex over the failure message -> the
-# reason, e.g. {r"rtf reader: ValueError: chr\(\) arg": "extract/rtf.py: \\uN out of range reaches chr()"}.
+# reason, e.g. {r"rtf reader: ValueError: chr\(\) arg": "extract/text/rtf.py: \\uN out of range reaches chr()"}.
 # A matching example is reported as xfail; add a deterministic reproducer at the end of this
 # file marked xfail(strict=False), and remove both once the reader is fixed.
 KNOWN_BUGS: dict[str, str] = {}

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.spreadsheetml2003 import extract
+from docsecrets.extract.web.spreadsheetml2003 import extract
 from docsecrets.limits import Limits
 from docsecrets.sniff import sniff
 from docsecrets.types import Cell, ExtractError, LimitExceeded, Location, Row, Segment

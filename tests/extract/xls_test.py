@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract._cells import float_text
-from docsecrets.extract.xls import _header_text, extract
+from docsecrets.extract.common.cells import float_text
+from docsecrets.extract.ole.xls import _header_text, extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Row, Segment
 from tests.fixtures.xls_builders import (DOC_SUMMARY_FMTID, SUMMARY_FMTID, USER_DEFINED_FMTID, SheetSpec,

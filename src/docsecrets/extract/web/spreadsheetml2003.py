@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from docsecrets.extract import _xml
-from docsecrets.extract._cells import column_letters, float_text
+from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.common.cells import column_letters, float_text
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,

@@ -50,9 +50,9 @@ from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resol
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
-from docsecrets.extract import _xml
+from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.context import Context
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 from docsecrets.types import (Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Row,
                               Segment)
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from docsecrets.extract import _ooxml, _xml
-from docsecrets.extract._ooxml import (
+from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.ooxml import package as _ooxml
+from docsecrets.extract.ooxml.package import (
     PREFIXES,
     Package,
     Rel,

@@ -16,10 +16,10 @@ import struct
 from collections.abc import Iterator
 from typing import Any
 
-from docsecrets.extract import _vba
+from docsecrets.extract.ole import vba as _vba
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 log = logging.getLogger(__name__)
 

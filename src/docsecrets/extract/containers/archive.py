@@ -24,11 +24,11 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from docsecrets.extract._partial import keep_going, raise_collected
-from docsecrets.extract._zip import SafeZip
+from docsecrets.extract.common.partial import keep_going, raise_collected
+from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Member
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -15,7 +15,7 @@ import quopri
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
 
-from docsecrets.extract._partial import keep_going, raise_collected
+from docsecrets.extract.common.partial import keep_going, raise_collected
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     ExtractError,
@@ -25,7 +25,7 @@ from docsecrets.types import (
     Member,
     Segment,
 )
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 ATTACHMENT = "mail attachment"
 

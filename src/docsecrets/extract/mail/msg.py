@@ -20,9 +20,9 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from docsecrets.extract._partial import keep_going, raise_collected
+from docsecrets.extract.common.partial import keep_going, raise_collected
 from docsecrets.extract.context import Context
-from docsecrets.extract.eml import (
+from docsecrets.extract.mail.eml import (
     ATTACHMENT,
     decode_text,
     header_segments,
@@ -38,7 +38,7 @@ from docsecrets.types import (
     Member,
     Segment,
 )
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _PROPERTIES = "__PROPERTIES_VERSION1.0"
 _ATTACH = "__ATTACH_VERSION1.0_#"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from docsecrets.extract.context import Context
 from docsecrets.types import ExtractError, LimitExceeded, Location, Segment
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _CHUNK = 4096
 

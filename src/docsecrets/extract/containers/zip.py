@@ -15,7 +15,7 @@ from typing import IO
 
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _CHUNK = 1 << 16
 

@@ -30,7 +30,7 @@ from xlrd.biffh import (
 )
 from xlrd.formula import oBOOL, oNUM, oSTRG
 
-from docsecrets.extract._cells import float_text
+from docsecrets.extract.common.cells import float_text
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -42,7 +42,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
-from docsecrets.extract._reason import reason as library_reason
+from docsecrets.extract.common.reason import reason as library_reason
 
 _DEFAULT_PASSWORD = "VelvetSweatshop"  # Excel encrypts with it when only "password to modify" is set
 _SHEET_VISIBILITY = {1: "hidden sheet", 2: "very hidden sheet"}

@@ -6,11 +6,11 @@ import csv
 import io
 from collections.abc import Iterator
 
-from docsecrets.extract._cells import column_letters
-from docsecrets.extract._decode import decode
+from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.common.decode import decode
 from docsecrets.extract.context import Context
 from docsecrets.types import Cell, Item, LimitExceeded, Location, Row
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(1 << 24)
@@ -48,6 +48,6 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
                 yield Row(cells=cells, location=Location(row=number), table="csv")
     except csv.Error as exc:
         # A stray quote can make the rest unparseable as CSV: read it as plain text instead.
-        from docsecrets.extract.text import blocks
+        from docsecrets.extract.text.text import blocks
 
         yield from blocks(text, part=f"unparsed CSV ({reason(exc)})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from docsecrets.extract._decode import decode
+from docsecrets.extract.common.decode import decode
 from docsecrets.extract.context import Context
 from docsecrets.sniff import suffix_of
 from docsecrets.types import Item, Location, Segment

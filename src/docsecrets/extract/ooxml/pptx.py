@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from docsecrets.extract import _ooxml
+from docsecrets.extract.ooxml import package as _ooxml
 from docsecrets.extract.context import Context
-from docsecrets.extract._ooxml import (Package, Rel, child, deferred, embedded_members, external_links, join_reasons,
+from docsecrets.extract.ooxml.package import (Package, Rel, child, deferred, embedded_members, external_links, join_reasons,
                                      open_package, pick_alternate, qname, raise_deferred, rel_id)
 from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Row, Segment
 

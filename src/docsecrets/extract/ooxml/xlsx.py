@@ -22,9 +22,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from docsecrets.extract import _ooxml, _xml
-from docsecrets.extract._cells import column_letters
-from docsecrets.extract._zip import SafeZip
+from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.ooxml import package as _ooxml
+from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -37,7 +38,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _T = TypeVar("_T")
 _WORKBOOK = "xl/workbook.xml"

@@ -20,9 +20,9 @@ from typing import IO
 
 from lxml import etree
 
-from docsecrets.extract import _xml
-from docsecrets.extract._cells import column_letters
-from docsecrets.extract._zip import SafeZip
+from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -35,7 +35,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",

@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
-from docsecrets.extract import _ooxml
-from docsecrets.extract import xlsx as _xlsx
-from docsecrets.extract._cells import column_letters
-from docsecrets.extract._zip import SafeZip
+from docsecrets.extract.ooxml import package as _ooxml
+from docsecrets.extract.ooxml import xlsx as _xlsx
+from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -33,7 +33,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 # Record types ([MS-XLSB] 2.3). Cells: each starts with a Cell structure (column u32, style
 # u24, flags u8) then its value; the "short" forms (ids 12-18, written by newer Excel builds)

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.ole import (OleFile, collect, has_stream, macros, open_ole, printable_runs, properties,
+from docsecrets.extract.ole.container import (OleFile, collect, has_stream, macros, open_ole, printable_runs, properties,
                                     read_stream)
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from docsecrets.extract._decode import decode
+from docsecrets.extract.common.decode import decode
 from docsecrets.extract.context import Context
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 from docsecrets.types import (Cell, DocsecretsError, ExtractError, Item, LimitExceeded, Location, Row,
                               Segment)
 

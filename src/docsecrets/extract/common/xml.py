@@ -15,7 +15,7 @@ from typing import IO
 from lxml import etree
 
 from docsecrets.types import ExtractError, LimitExceeded
-from docsecrets.extract._reason import reason
+from docsecrets.extract.common.reason import reason
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.ole import (OleFile, collect, embedded, has_stream, macros, open_ole, printable_runs,
+from docsecrets.extract.ole.container import (OleFile, collect, embedded, has_stream, macros, open_ole, printable_runs,
                                     properties, read_stream)
 from docsecrets.types import Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Row, Segment
 

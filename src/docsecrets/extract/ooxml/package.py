@@ -13,8 +13,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from docsecrets.extract import _xml
-from docsecrets.extract._zip import SafeZip
+from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.sniff import OLE_MAGIC
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded, Location, Member, Segment
