@@ -413,12 +413,12 @@ def test_pdfium_and_pdfminer_backends_agree(tmp_path, monkeypatch):
 
 def test_page_text_comes_from_pdfium_when_it_opens_the_file(tmp_path, monkeypatch):
     # The fallback to pdfminer's layout must not hide a failing PDFium path.
-    import docsecrets.extract.pdf.reader as pdf_module
+    import docsecrets.extract.pdf.pages as pages_module
 
     def no_layout(*_args):
         raise AssertionError("pdfminer layout used")
 
-    monkeypatch.setattr(pdf_module, "_lt_layout", no_layout)
+    monkeypatch.setattr(pages_module, "_lt_layout", no_layout)
     path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, "Mot de passe :"), Text(300, 700, PASSWORD)],
                                          [Text(72, 700, f"mdp {OTHER}", rgb=(1, 1, 1))]])
     found = items(path)
@@ -429,7 +429,7 @@ def test_page_text_comes_from_pdfium_when_it_opens_the_file(tmp_path, monkeypatc
 def test_pdfminer_layout_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
     import docsecrets.extract.pdf.reader as pdf_module
 
-    monkeypatch.setattr(pdf_module, "_pdfium_open", lambda _data: None)
+    monkeypatch.setattr(pdf_module, "pdfium_open", lambda _data: None)
     path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, f"Mot de passe : {PASSWORD}")]])
     assert body(items(path)) == [Segment(text=f"Mot de passe : {PASSWORD}", location=Location(page=1, line=1))]
 
