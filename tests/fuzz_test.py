@@ -42,11 +42,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.engine import scan_bytes
+from docsecrets.types import ErrorKind
 from tests.fixtures.archive_builders import make_zip
 from tests.fixtures.corpus_builders import CORPUS, LINE, PASSWORD, ZIP_BASED, build
 from tests.fixtures.rtf_builders import rtf_bytes
 
-ALLOWED_KINDS = frozenset({"unreadable", "encrypted", "limit", "memory", "unsupported"})
+ALLOWED_KINDS: frozenset[ErrorKind] = frozenset({"unreadable", "encrypted", "limit", "memory", "unsupported"})
 EXAMPLES = int(os.environ.get("DOCSECRETS_FUZZ_EXAMPLES", "25"))
 EXAMPLE_TIMEOUT = 20  # seconds for one scan_bytes call
 MEMORY_CAP = 2 * 1024 ** 3  # RLIMIT_AS while this module runs
