@@ -10,7 +10,6 @@ since they are storages inside this file rather than bytes of their own.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import email.parser
 import email.policy
@@ -38,6 +37,7 @@ from docsecrets.types import (
     Member,
     Segment,
 )
+from docsecrets.extract.common.decode import codepage_codec
 from docsecrets.extract.common.reason import reason
 
 _PROPERTIES = "__PROPERTIES_VERSION1.0"
@@ -49,8 +49,6 @@ _ATTACH_OLE = 6
 _SKIPPED_TYPES = ("image/", "audio/", "video/")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 _RECIPIENT_KINDS = {1: "To", 2: "Cc", 3: "Bcc"}
-_CODEPAGES = {65001: "utf-8", 20127: "ascii", 28591: "latin-1", 1200: "utf-16-le", 50220: "iso2022_jp",
-              51932: "euc_jp", 936: "gbk", 54936: "gb18030"}
 # [MS-OXRTFCP]: the dictionary every compressed RTF stream starts from.
 _RTF_PREBUF = (b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern "
                b"\\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0"
@@ -145,7 +143,7 @@ def _message(store: _Store, prefix: tuple[str, ...], *, label: str, hidden: str 
     ctx = store.ctx
     # The properties header is 32 bytes in a top-level message, 24 in an attached one.
     fixed = _guarded_value(lambda: store.fixed(prefix, 24 if prefix else 32), {}, ctx, problems)
-    codec = _codec(_long(fixed.get(0x3FDE)) or _long(fixed.get(0x3FFD)))
+    codec = codepage_codec(_long(fixed.get(0x3FDE)) or _long(fixed.get(0x3FFD)))
     kind = store.text(prefix, "001A", codec).upper()
     yield from _guarded(_headers(store, prefix, fixed, codec, label=label, hidden=hidden), ctx, problems)
     yield from _guarded(_bodies(store, prefix, codec, label=label, hidden=hidden), ctx, problems)
@@ -314,14 +312,3 @@ def _address(name: str, address: str) -> str:
     if name and address and address.lower() != name.lower():
         return f"{name} <{address}>"
     return name or address
-
-
-def _codec(codepage: int | None) -> str:
-    if not codepage:
-        return "cp1252"
-    name = _CODEPAGES.get(codepage, f"cp{codepage}")
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return "cp1252"
-    return name

@@ -7,7 +7,6 @@ Nothing in the file is executed; macros are read as text.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import io
 import logging
@@ -19,6 +18,7 @@ from typing import Any
 from docsecrets.extract.ole import vba as _vba
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.extract.common.decode import codepage_codec
 from docsecrets.extract.common.reason import reason
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def _property_section(data: bytes, base: int) -> list[tuple[int | str, str]]:
     count = min(count, (len(data) - base) // 8)
     entries = [struct.unpack_from("<II", data, base + 8 + 8 * k) for k in range(count)]
     codepage = next((_int_value(data, base + off) for pid, off in entries if pid == 1), 1252)
-    encoding = _codec(codepage)
+    encoding = codepage_codec(codepage)
     names: dict[int, str] = {}
     for pid, off in entries:
         if pid == 0:
@@ -226,17 +226,6 @@ def _value(data: bytes, pos: int, encoding: str) -> str:
             return ""
         return when.date().isoformat() if when.time() == datetime.time() else when.isoformat()
     return ""
-
-
-def _codec(codepage: int) -> str:
-    if codepage in (1200, -535):  # -535 is 0xFDE9 (UTF-8) read as a signed short
-        return "utf-16-le" if codepage == 1200 else "utf-8"
-    if codepage == 65001:
-        return "utf-8"
-    try:
-        return codecs.lookup(f"cp{codepage & 0xFFFF}").name
-    except LookupError:
-        return "cp1252"
 
 
 # --- embedded files -------------------------------------------------------------------------

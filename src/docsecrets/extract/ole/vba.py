@@ -7,13 +7,13 @@ starts at the offset `dir` gives. Credentials hard-coded in macros are a classic
 
 from __future__ import annotations
 
-import codecs
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from docsecrets.extract.context import Context
 from docsecrets.types import ExtractError, LimitExceeded, Location, Segment
+from docsecrets.extract.common.decode import codepage_codec
 from docsecrets.extract.common.reason import reason
 
 _CHUNK = 4096
@@ -119,7 +119,7 @@ def parse_dir(data: bytes) -> tuple[str, list[Module]]:
         body = data[pos + 6:pos + 6 + size]
         pos += 6 + size
         if record == 0x0003 and len(body) >= 2:
-            codepage = _codec(struct.unpack_from("<H", body)[0])
+            codepage = codepage_codec(struct.unpack_from("<H", body)[0], eight_bit=True)
         elif record == 0x0019:  # MODULENAME starts a module
             current = Module(name=body.decode(codepage, "replace"))
         elif current is None:
@@ -138,13 +138,6 @@ def parse_dir(data: bytes) -> tuple[str, list[Module]]:
                 modules.append(current)
             current = None
     return codepage, modules
-
-
-def _codec(codepage: int) -> str:
-    try:
-        return codecs.lookup(f"cp{codepage}").name
-    except LookupError:
-        return "cp1252"
 
 
 def _readable(source: str) -> str:

@@ -11,7 +11,6 @@ EncryptedError.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import io
 import re
@@ -31,6 +30,7 @@ from xlrd.biffh import (
 from xlrd.formula import oBOOL, oNUM, oSTRG
 
 from docsecrets.extract.common.cells import float_text
+from docsecrets.extract.common.decode import codec_name, codepage_codec
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -354,7 +354,7 @@ def _biff_string(body: bytes, book: Any) -> str:
         raw = body[3:3 + count * (2 if flags & 1 else 1)]
         return raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
     count = body[0]
-    return body[1:1 + count].decode(_codec(book.encoding or "cp1252"), "replace")
+    return body[1:1 + count].decode(codec_name(book.encoding or "cp1252") or "cp1252", "replace")
 
 
 def _header_text(raw: str) -> str:
@@ -423,7 +423,7 @@ def _property_set(stream: bytes, base: int) -> tuple[dict[int, str], dict[int, s
     for pid, offset in entries:
         if pid == 1 and struct.unpack_from("<H", stream, base + offset)[0] == 2:  # VT_I2
             codepage = struct.unpack_from("<H", stream, base + offset + 4)[0]
-    codec = "utf-16-le" if codepage == 1200 else _codec(f"cp{codepage}" if codepage != 65001 else "utf-8")
+    codec = codepage_codec(codepage)
     values: dict[int, str] = {}
     names: dict[int, str] = {}
     for pid, offset in entries:
@@ -469,10 +469,3 @@ def _typed_value(stream: bytes, pos: int, codec: str) -> str | None:
     if vtype == 0x0B:  # VT_BOOL
         return "TRUE" if struct.unpack_from("<H", stream, pos)[0] else "FALSE"
     return None
-
-
-def _codec(name: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return "cp1252"

@@ -9,11 +9,11 @@ are still counted, so a nested group cannot leak binary data into the text.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from docsecrets.extract.common.decode import codepage_codec
 from docsecrets.extract.context import Context
 from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Row, Segment
 
@@ -287,7 +287,7 @@ class _Reader:
         elif word == "fcharset" and param in _CHARSETS:
             self.fonts[self.font] = _CHARSETS[param]
         elif word == "cpg" and param:
-            self.fonts[self.font] = _codec(f"cp{param}", self.default_codec)
+            self.fonts[self.font] = codepage_codec(param, fallback=self.default_codec, eight_bit=True)
 
     def format_word(self, word: str, param: int | None) -> None:
         state = self.state
@@ -311,7 +311,7 @@ class _Reader:
         elif word == "trowd":
             self.in_row = True
         elif word == "ansicpg" and param:
-            self.default_codec = state.codec = _codec(f"cp{param}", self.default_codec)
+            self.default_codec = state.codec = codepage_codec(param, fallback=self.default_codec, eight_bit=True)
         elif word in _DOC_CODEPAGES:
             self.default_codec = state.codec = _DOC_CODEPAGES[word]
 
@@ -446,10 +446,3 @@ class _Reader:
             if reason and kind != "field code":
                 kind = f"{kind}, {reason}"
             self.side.append(Segment(text=text, location=Location(part="body", line=self.line + 1), hidden=kind))
-
-
-def _codec(name: str, fallback: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return fallback

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from docsecrets.extract.common.decode import decode
+from docsecrets.extract.common.decode import codec_name, decode
 from docsecrets.extract.context import Context
 from docsecrets.extract.common.reason import reason
 from docsecrets.types import (Cell, DocsecretsError, ExtractError, Item, LimitExceeded, Location, Row,
@@ -141,9 +141,8 @@ def _defuse(text: str) -> str:
 
 
 def _codec_name(label: str) -> str | None:
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
+    name = codec_name(label)
+    if name is None:
         return None
     if name in ("latin-1", "iso8859-1", "ascii"):
         return "cp1252"  # as browsers do: such pages are written in Windows-1252
