@@ -120,7 +120,7 @@ def _lt_page_lines(page: LTPage) -> list[Line]:
                 continue
             pieces, hidden = _lt_pieces(line, page, art)
             lines.append(Line(text=text, x0=line.x0, y0=line.y0, x1=line.x1, y1=line.y1, box=index,
-                               pieces=pieces, hidden=hidden, vertical=isinstance(line, LTTextLineVertical)))
+                              pieces=pieces, hidden=hidden, vertical=isinstance(line, LTTextLineVertical)))
     return lines
 
 

@@ -91,7 +91,7 @@ def _pieces(row: Sequence[Line]) -> list[Piece]:
         if pieces and piece.x0 < pieces[-1].x1 - 0.5:
             last = pieces[-1]
             pieces[-1] = Piece(text=f"{last.text} {piece.text}", x0=last.x0, x1=max(last.x1, piece.x1),
-                                height=max(last.height, piece.height), hidden=last.hidden or piece.hidden)
+                               height=max(last.height, piece.height), hidden=last.hidden or piece.hidden)
         else:
             pieces.append(piece)
     return pieces
