@@ -82,7 +82,7 @@ def test_infos_et_contacts_like_sheet_keeps_title_header_and_values_at_their_cel
     (True, "TRUE"),
     (False, "FALSE"),
     (datetime.date(2024, 1, 31), "2024-01-31"),
-    (datetime.datetime(2024, 1, 31, 8, 30), "2024-01-31 08:30:00"),
+    (datetime.datetime(2024, 1, 31, 8, 30), "2024-01-31T08:30:00"),
     ("  spaced  ", "  spaced  "),
 ])
 def test_values_come_out_as_typed(value, text):

@@ -1,7 +1,8 @@
-"""Cell helpers shared by the spreadsheet readers: A1 column letters, numbers as typed."""
+"""Cell helpers shared by the spreadsheet readers: A1 column letters, numbers as typed, dates."""
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 
 
@@ -23,3 +24,17 @@ def float_text(value: float) -> str:
     if len(text.replace("-", "").replace(".", "").lstrip("0")) > 15:
         text = format(value, ".15g")  # 0.30000000000000004 is displayed (and was typed) as 0.3
     return text
+
+
+def datetime_text(moment: datetime.datetime, *, time_of_day: bool = False) -> str:
+    """The one text of a date/time cell, whatever the format: "2024-03-15T10:30:00".
+
+    ISO 8601 as OpenDocument stores it and as the .xlsx and .xlsb readers render it, so the same
+    cell reads the same from .xlsx, .xlsb, .ods, .xls and SpreadsheetML 2003: "2024-03-15" at
+    midnight, "10:30:00" for a time of day (Excel's day zero). Seconds are whole.
+    """
+    if time_of_day:
+        return moment.time().replace(microsecond=0).isoformat()
+    if moment.time() == datetime.time(0):
+        return moment.date().isoformat()
+    return moment.replace(microsecond=0).isoformat()

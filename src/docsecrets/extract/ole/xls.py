@@ -29,7 +29,7 @@ from xlrd.biffh import (
 )
 from xlrd.formula import oBOOL, oNUM, oSTRG
 
-from docsecrets.extract.common.cells import float_text
+from docsecrets.extract.common.cells import datetime_text, float_text
 from docsecrets.extract.common.decode import codec_name, codepage_codec
 from docsecrets.extract.context import Context
 from docsecrets.types import (
@@ -247,11 +247,7 @@ def _date_text(value: float, datemode: int) -> str:
         return float_text(value)
     if moment.microsecond:
         moment = (moment + datetime.timedelta(microseconds=500_000)).replace(microsecond=0)
-    if 0 <= value < 1:
-        return moment.time().isoformat()
-    if moment.time() == datetime.time(0):
-        return moment.date().isoformat()
-    return moment.isoformat(sep=" ")
+    return datetime_text(moment, time_of_day=0 <= value < 1)
 
 
 def _ref(row: int, column: int) -> str:

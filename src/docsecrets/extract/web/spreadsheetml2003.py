@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
-from docsecrets.extract.common.cells import column_letters, float_text
+from docsecrets.extract.common.cells import column_letters, datetime_text, float_text
 from docsecrets.extract.context import Context
 from docsecrets.types import (
     Cell,
@@ -231,11 +231,8 @@ def _date_text(raw: str) -> str:
     except ValueError:
         return raw
     moment = moment.replace(microsecond=0)
-    if moment.date() in (datetime.date(1899, 12, 31), datetime.date(1899, 12, 30)):
-        return moment.time().isoformat()  # Excel's "time only" values sit on its day zero
-    if moment.time() == datetime.time(0):
-        return moment.date().isoformat()
-    return moment.isoformat(sep=" ")
+    day_zero = moment.date() in (datetime.date(1899, 12, 31), datetime.date(1899, 12, 30))
+    return datetime_text(moment, time_of_day=day_zero)  # Excel's "time only" values sit on its day zero
 
 
 def _named_range(element: etree._Element, sheet: _Sheet | None) -> Iterator[Segment]:
