@@ -6,8 +6,8 @@ hidden or white runs, field codes, link targets, alt text, building blocks, prop
 embedded files. Every part is reached through the package relationships, never by a fixed
 name. The main document part is streamed one body element at a time.
 
-The OOXML package plumbing (parts, relationships, namespaces) lives in _ooxml.py, shared
-with pptx.py.
+The OOXML package plumbing (parts, relationships, namespaces) lives in package.py, shared
+with pptx.py; run formatting and styles (what makes text hidden) in wordstyles.py.
 """
 
 from __future__ import annotations
@@ -18,26 +18,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
-from docsecrets.extract.ooxml import package as _ooxml
-from docsecrets.extract.ooxml.package import (
-    PREFIXES,
-    Package,
-    Rel,
-    attr,
-    child,
-    deferred,
-    embedded_members,
-    external_links,
-    join_reasons,
-    open_package,
-    pick_alternate,
-    qname,
-    raise_deferred,
-    rel_id,
-)
 from docsecrets.extract.context import Context
-from docsecrets.types import (Cell, ExtractError, Item, LimitExceeded, Location, Member, Row,
-                              Segment)
+from docsecrets.extract.ooxml import package as _ooxml
+from docsecrets.extract.ooxml.package import (PREFIXES, Package, Rel, attr, child, deferred, embedded_members,
+                                              external_links, join_reasons, open_package, pick_alternate, qname,
+                                              raise_deferred, rel_id)
+from docsecrets.extract.ooxml.wordstyles import is_filled, read_styles, run_props, RunProps, Styles
+from docsecrets.types import Cell, ExtractError, Item, LimitExceeded, Location, Member, Row, Segment
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,142 +36,11 @@ _WRAPPERS = frozenset({"w:sdt", "w:sdtContent", "w:customXml", "w:smartTag", "mc
 _SKIPPED_INLINE = frozenset({"w:pPr", "w:rPr", "w:sdtPr", "w:sdtEndPr", "w:moveFrom", "w:customXmlPr",
                              "w:smartTagPr", "m:rPr", "m:ctrlPr"})
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
-_OFF = frozenset({"0", "false", "off"})
 _MAX_NESTING = 40  # tables in cells in text boxes...: deeper than any real document
-_VANISH = "hidden text (w:vanish)"
 # Body-level elements worth an event while streaming (runs, properties... stay in C).
 _BODY_EVENTS = tuple(f"{{{uri}}}{name}" for uri, prefix in PREFIXES.items() if prefix == "w"
                      for name in ("p", "tbl", "sdt", "customXml", "altChunk", "background")
                      ) + ("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",)
-
-
-@dataclass(frozen=True, slots=True)
-class _Props:
-    """The run properties that decide whether a reader can see the text; None = not set here."""
-
-    vanish: bool | None = None
-    white: bool | None = None
-    size: int | None = None  # half-points
-    backed: bool | None = None  # the run has its own highlight or shading behind it
-
-    def under(self, top: _Props) -> _Props:
-        """These properties overridden by `top` wherever top sets one."""
-        if top is _UNSET:
-            return self
-        return _Props(vanish=self.vanish if top.vanish is None else top.vanish,
-                      white=self.white if top.white is None else top.white,
-                      size=self.size if top.size is None else top.size,
-                      backed=self.backed if top.backed is None else top.backed)
-
-    def reason(self, shaded: bool) -> str | None:
-        if self.vanish:
-            return _VANISH
-        if self.white and not (shaded or self.backed):
-            return "white text"
-        if self.size is not None and self.size <= 2:
-            return "tiny text (1pt or less)"
-        return None
-
-
-_UNSET = _Props()
-
-
-def _on(el: etree._Element) -> bool:
-    return (attr(el, "val") or "1").lower() not in _OFF
-
-
-def _is_white(color: etree._Element) -> bool:
-    theme = (attr(color, "themeColor") or "").lower()
-    if theme:
-        return theme in ("background1", "light1")
-    value = (attr(color, "val") or "").lower()
-    if len(value) != 6 or value == "auto":
-        return False
-    try:
-        return all(int(value[i:i + 2], 16) >= 0xF0 for i in (0, 2, 4))
-    except ValueError:
-        return False
-
-
-def _filled(shd: etree._Element | None) -> bool:
-    """Whether a w:shd paints a background (white text on it is readable)."""
-    if shd is None:
-        return False
-    fill = (attr(shd, "fill") or "auto").lower()
-    pattern = (attr(shd, "val") or "clear").lower()
-    color = (attr(shd, "color") or "auto").lower()
-    theme = (attr(shd, "themeFill") or "").lower()
-    return (fill not in ("auto", "ffffff") or (theme not in ("", "background1", "light1"))
-            or (pattern not in ("clear", "nil") and color not in ("auto", "ffffff")))
-
-
-def _props(rpr: etree._Element | None) -> _Props:
-    if rpr is None:
-        return _UNSET
-    vanish = white = size = backed = None
-    for prop in rpr:
-        name = qname(prop)
-        if name == "w:vanish":
-            vanish = _on(prop)
-        elif name == "w:color":
-            white = _is_white(prop)
-        elif name == "w:sz":
-            value = attr(prop, "val") or ""
-            size = int(value) if value.isdigit() else None
-        elif name == "w:highlight":
-            backed = (attr(prop, "val") or "none").lower() not in ("none", "white")
-        elif name == "w:shd":
-            backed = _filled(prop)
-    if vanish is None and white is None and size is None and backed is None:
-        return _UNSET
-    return _Props(vanish=vanish, white=white, size=size, backed=backed)
-
-
-@dataclass(slots=True)
-class _Styles:
-    defaults: _Props = field(default_factory=_Props)
-    by_id: dict[str, _Props] = field(default_factory=dict)
-    filled: frozenset[str] = frozenset()  # styles (tables mostly) that paint a background
-    default_paragraph: str | None = None
-
-    def of(self, style_id: str | None) -> _Props:
-        return self.by_id.get(style_id or "", _UNSET)
-
-
-def _read_styles(root: etree._Element) -> _Styles:
-    raw: dict[str, tuple[str | None, _Props, bool]] = {}
-    defaults = _Props()
-    default_paragraph = None
-    for el in root:
-        name = qname(el)
-        if name == "w:docDefaults":
-            for rpr in el.iter():
-                if qname(rpr) == "w:rPr":
-                    defaults = _props(rpr)
-        elif name == "w:style":
-            style_id = attr(el, "styleId") or ""
-            based = child(el, "w:basedOn")
-            fill = any(qname(s) == "w:shd" and _filled(s) for s in el.iter())
-            raw[style_id] = (attr(based, "val") if based is not None else None, _props(child(el, "w:rPr")), fill)
-            if attr(el, "type") == "paragraph" and (attr(el, "default") or "").lower() in ("1", "true", "on"):
-                default_paragraph = style_id
-    by_id: dict[str, _Props] = {}
-    filled: set[str] = set()
-    for style_id in raw:
-        chain: list[tuple[str | None, _Props, bool]] = []
-        seen: set[str] = set()
-        current = style_id
-        while current in raw and current not in seen and len(chain) < 32:  # basedOn loops exist
-            seen.add(current)
-            chain.append(raw[current])
-            current = raw[current][0] or ""
-        props = _Props()
-        for _based, own, _fill in reversed(chain):
-            props = props.under(own)
-        by_id[style_id] = props
-        if any(fill for _b, _p, fill in chain):
-            filled.add(style_id)
-    return _Styles(defaults=defaults, by_id=by_id, filled=frozenset(filled), default_paragraph=default_paragraph)
 
 
 @dataclass(slots=True)
@@ -282,7 +138,7 @@ class _Reader:
     def __init__(self, package: Package, ctx: Context) -> None:
         self.package = package
         self.ctx = ctx
-        self.styles = _Styles()
+        self.styles = Styles()
         self.cells = 0
         self.page_coloured = False
         self.anchors: dict[str, Location] = {}  # comment id -> where it is anchored
@@ -400,7 +256,7 @@ class _Reader:
         shaded = frame.shaded
         if tbl_pr is not None:
             style = child(tbl_pr, "w:tblStyle")
-            shaded = (shaded or _filled(child(tbl_pr, "w:shd"))
+            shaded = (shaded or is_filled(child(tbl_pr, "w:shd"))
                       or (style is not None and attr(style, "val") in self.styles.filled))
         for number, tr in enumerate(_flatten(tbl, frozenset({"w:tr"})), 1):
             row_hidden = frame.hidden
@@ -428,7 +284,7 @@ class _Reader:
                         elif name in ("w:vMerge", "w:hMerge"):
                             merged = (attr(prop, "val") or "continue") == "continue"
                         elif name == "w:shd":
-                            cell_shaded = cell_shaded or _filled(prop)
+                            cell_shaded = cell_shaded or is_filled(prop)
                 location = Location(part=table, row=number, column=column)
                 cell_frame = _Frame(frame.story, hidden=row_hidden, shaded=cell_shaded, anchor=location)
                 text, reason = self._cell(tc, cell_frame, location, depth, after)
@@ -467,14 +323,14 @@ class _Reader:
         style_id = attr(style, "val") if style is not None else self.styles.default_paragraph
         base = self.styles.defaults.under(self.styles.of(style_id))
         shaded = (frame.shaded or style_id in self.styles.filled
-                  or (ppr is not None and _filled(child(ppr, "w:shd"))))
+                  or (ppr is not None and is_filled(child(ppr, "w:shd"))))
         inline = _Inline()
         self._inline(p, inline, frame.story.rels, base, shaded, None)
         while inline.fields:  # a field left open at the paragraph's end
             inline.end_code(end_field=True)
         return inline
 
-    def _inline(self, el: etree._Element, inline: _Inline, rels: dict[str, Rel], base: _Props, shaded: bool,
+    def _inline(self, el: etree._Element, inline: _Inline, rels: dict[str, Rel], base: RunProps, shaded: bool,
                 deleted_by: str | None) -> None:
         for sub in el:
             name = qname(sub)
@@ -497,11 +353,11 @@ class _Reader:
                     inline.add_extra(attr(sub, "instr") or "", "field code")
                 self._inline(sub, inline, rels, base, shaded, deleted_by)
 
-    def _run(self, run: etree._Element, inline: _Inline, rels: dict[str, Rel], base: _Props, shaded: bool,
+    def _run(self, run: etree._Element, inline: _Inline, rels: dict[str, Rel], base: RunProps, shaded: bool,
              deleted_by: str | None) -> None:
         rpr = child(run, "w:rPr")
         style = child(rpr, "w:rStyle") if rpr is not None else None
-        props = base.under(self.styles.of(attr(style, "val") if style is not None else None)).under(_props(rpr))
+        props = base.under(self.styles.of(attr(style, "val") if style is not None else None)).under(run_props(rpr))
         reason = f"tracked deletion by {deleted_by}" if deleted_by else props.reason(shaded)
         for sub in run:
             name = qname(sub)
@@ -599,7 +455,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         rels = package.rels(main)
     for styles_part in package.targets(rels, "styles")[:1]:
         with deferred(errors, styles_part):
-            reader.styles = _read_styles(package.parse(styles_part))
+            reader.styles = read_styles(package.parse(styles_part))
     with deferred(errors, main):
         yield from reader.body(main, rels)
     for kind, hidden in (("header", "page header"), ("footer", "page footer")):
