@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("openpyxl", "pdfminer", "docx", "pptx", "xlrd", "lxml", "detect_secrets", "olefile", "msoffcrypto")
+HEAVY = ("openpyxl", "pdfminer", "docx", "pptx", "xlrd", "lxml", "detect_secrets", "olefile", "msoffcrypto",
+         "dask", "distributed")
 
 
 def imported_after(code: str) -> set[str]:

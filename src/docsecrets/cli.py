@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -57,7 +57,8 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config: Config, progress: bool = False, cache: bool = False) -> tuple[list[FileResult], float]:
+         config: Config, progress: bool = False, cache: bool = False,
+         cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
@@ -79,7 +80,17 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             from docsecrets.progress import Progress
 
             callback = stack.enter_context(Progress()).update
-        results = scan_paths(list(paths) or ["."], options=options, on_result=callback, cache=store)
+        if cluster is not None:  # --scheduler: the same options, run on a Dask cluster (no local cache)
+            from docsecrets import distributed
+
+            try:
+                results = distributed.scan_cluster(list(paths) or ["."], options=options, on_result=callback,
+                                                   **cluster)
+            except distributed.DistributedError as exc:
+                click.echo(f"docsecrets: {exc}", err=True)
+                sys.exit(EXIT_ERROR)
+        else:
+            results = scan_paths(list(paths) or ["."], options=options, on_result=callback, cache=store)
     return results, time.monotonic() - started
 
 
@@ -139,19 +150,30 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--cache/--no-cache", "use_cache", default=None,
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the sweep on this Dask distributed cluster (pip install 'docsecrets[dask]').")
+@click.option("--root", type=click.Path(file_okay=False, path_type=str),
+              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS).")
+@click.option("--ship-bytes", is_flag=True,
+              help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config_path: str | None, output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None) -> None:
+         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None,
+         scheduler: str | None, root: str | None, ship_bytes: bool) -> None:
     """Scan files and folders (default: the current folder) for credentials."""
     from docsecrets.report import Report
 
+    if (root is not None or ship_bytes) and not scheduler:
+        raise click.UsageError("--root and --ship-bytes go with --scheduler")
+    cluster: dict[str, Any] | None = None if not scheduler else \
+        {"scheduler": scheduler, "root": root, "ship_bytes": ship_bytes, "show_secrets": show_secrets}
     config = _load_config(config_path)
     baseline = _load_baseline(baseline_path or config.baseline)
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
-    cache = (config.cache if use_cache is None else use_cache) and not show_secrets
+    cache = (config.cache if use_cache is None else use_cache) and not show_secrets and not scheduler
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress, cache=cache)
+                            config=config, progress=progress, cache=cache, cluster=cluster)
     if baseline is not None:
         from docsecrets import baseline as baseline_module
 
