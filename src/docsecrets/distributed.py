@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BATCH_FILES = 1000  # files one batch walks and scans: a few seconds to minutes of work
 BATCH_BYTES = 32 * MiB  # shipped bytes in one batch (--ship-bytes)
 FOLDERS_PER_BATCH = 64  # folders handed to one batch to walk (it stops at BATCH_FILES files)
+_CLIENT_LISTINGS = 256  # folders the client lists itself at the start, to give every slot a folder
 _STDERR_TAIL = 300  # characters of a failed batch process's standard error kept in the reason
 
 Folder = tuple[str, str]  # (top, folder): the walked PATH bounds where symlinks may lead, as locally
@@ -247,7 +248,7 @@ def scan_cluster(paths: Sequence[str], *, scheduler: str | Any, options: ScanOpt
         feeder = _ShippingFeeder(paths, root=root_abs, options=options, collect=collect,
                                  batch_files=batch_files, batch_bytes=batch_bytes)
     else:
-        feeder = _SharedFeeder(paths, root=root_abs, collect=collect, batch_files=batch_files)
+        feeder = _SharedFeeder(paths, root=root_abs, options=options, collect=collect, batch_files=batch_files)
     with _connect(scheduler, connect_timeout) as client:
         _drive(client, feeder, settings, collect, in_flight=in_flight, timeout=timeout)
     results.sort(key=lambda r: r.path)
@@ -291,7 +292,7 @@ def _drive(client: Any, feeder: _Feeder, settings: Settings, collect: Callable[[
     if in_flight <= 0:
         workers = client.scheduler_info(n_workers=-1).get("workers", {})
         in_flight = 2 * max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
-    feeder.slots = in_flight
+    feeder.start(in_flight)
     running: dict[Any, tuple[Batch, int]] = {}
     completed = as_completed(loop=client.loop, timeout=timeout)
 
@@ -361,7 +362,10 @@ def _lost(path: str, is_folder: bool, reason: str) -> FileResult:
 
 
 class _Feeder:
-    slots = 1  # batches the client keeps in flight: set by _drive
+    slots = 1  # batches the client keeps in flight
+
+    def start(self, slots: int) -> None:
+        self.slots = slots
 
     def next_batch(self) -> Batch | None:
         raise NotImplementedError
@@ -373,8 +377,10 @@ class _Feeder:
 class _SharedFeeder(_Feeder):
     """Workers see the files at the same path: the client hands out folders, workers walk them."""
 
-    def __init__(self, paths: Sequence[str], *, root: str, collect: Callable[[FileResult], None],
-                 batch_files: int) -> None:
+    def __init__(self, paths: Sequence[str], *, root: str, options: ScanOptions,
+                 collect: Callable[[FileResult], None], batch_files: int) -> None:
+        self.collect, self.root = collect, root
+        self.excludes = options.excludes + options.config.exclude
         self.files: deque[str] = deque()
         self.folders: deque[Folder] = deque()
         self.batch_files = batch_files
@@ -392,6 +398,28 @@ class _SharedFeeder(_Feeder):
                 self.files.append(relative)
             else:
                 collect(FileResult(path=relative, skipped="not a regular file (FIFO, device or socket): never opened"))
+
+    def start(self, slots: int) -> None:
+        """List the first folders here, breadth first, until every slot can get a folder of its own:
+        a handful of listings, so that the cluster does not wait for one batch to hand back the tree."""
+        from docsecrets.walk import list_folder
+
+        super().start(slots)
+        listings = 0
+        while self.folders and len(self.folders) < slots and listings < _CLIENT_LISTINGS:
+            top, folder = self.folders.popleft()
+            # listed from here: absolute paths, made root-relative again
+            candidates, subfolders = list_folder(os.path.join(self.root, folder),
+                                                 root_real=os.path.realpath(os.path.join(self.root, top)),
+                                                 patterns=self.excludes)
+            listings += 1
+            for candidate in candidates:
+                relative = _relative(candidate.path, self.root)
+                if candidate.skipped:
+                    self.collect(FileResult(path=relative, skipped=candidate.skipped))
+                else:
+                    self.files.append(relative)
+            self.folders.extend((top, _relative(sub, self.root)) for sub in subfolders)
 
     def next_batch(self) -> Batch | None:
         files = [self.files.popleft() for _ in range(min(self.batch_files, len(self.files)))]
