@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import shlex
 import signal
 import subprocess
 import sys
@@ -287,3 +288,20 @@ def test_a_batch_failing_twice_reports_each_of_its_files(cluster: str, tmp_path:
         ("../escape.txt", ["unscannable: file not scanned: its batch failed twice"]),
         ("fine.txt", ["unscannable: file not scanned: its batch failed twice"])]
     assert "refusing a shipped path outside the batch folder: '../escape.txt'" in collected[0].errors[0].error  # type: ignore
+
+
+def test_the_readme_scheduler_commands_run_as_written(cluster: str, tmp_path: pathlib.Path) -> None:
+    from tests.readme_test import PW as README_PW, readme_commands
+
+    commands = [c for c in readme_commands() if "--scheduler" in c]
+    assert len(commands) == 2
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "notes.txt").write_text(f"mdp : {README_PW}\n")
+    for command in commands:
+        args = shlex.split(command.replace("tcp://10.0.0.1:8786", cluster))[1:]
+        done = subprocess.run([sys.executable, "-m", "docsecrets", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1, f"{command}\n{done.stdout}{done.stderr}"
+        assert README_PW not in done.stdout + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [("notes.txt", "DS101")]
