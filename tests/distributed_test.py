@@ -241,7 +241,8 @@ def test_the_shared_corpus_through_the_cluster_equals_a_local_scan(cluster: str,
     assert comparable(remote) == comparable(local)
 
 
-def test_a_worker_killed_mid_sweep_loses_no_file(cluster: str, tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("ship", [False, True], ids=["shared storage", "shipped bytes"])
+def test_a_worker_killed_mid_sweep_loses_no_file(cluster: str, tmp_path: pathlib.Path, ship: bool) -> None:
     from distributed import Client
 
     expected = []
@@ -264,7 +265,7 @@ def test_a_worker_killed_mid_sweep_loses_no_file(cluster: str, tmp_path: pathlib
                 killed.append(busy[0])
 
         results = distributed.scan_cluster([str(tmp_path)], scheduler=client, batch_files=6, in_flight=4,
-                                           on_result=kill_a_busy_worker, timeout=240)
+                                           ship_bytes=ship, on_result=kill_a_busy_worker, timeout=240)
         client.wait_for_workers(2, timeout=120)  # the nanny restarts it for the next test
     assert killed
     assert [r.path for r in results] == sorted(expected)

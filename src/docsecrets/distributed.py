@@ -33,6 +33,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -299,7 +300,7 @@ def _drive(client: Any, feeder: _Feeder, settings: Settings, collect: Callable[[
     def submit(batch: Batch, attempt: int) -> None:
         argument: Any = batch
         if batch.shipped:  # the bytes go straight to a worker, not through the scheduler's graph
-            argument = client.scatter(batch, hash=False)
+            argument = _scatter(client, batch)
         future = client.submit(run_batch, argument, settings, pure=False,
                                key=f"docsecrets-batch-{uuid.uuid4().hex}")
         running[future] = (batch, attempt)
@@ -318,10 +319,9 @@ def _drive(client: Any, feeder: _Feeder, settings: Settings, collect: Callable[[
             batch, attempt = running.pop(future)
             try:
                 outcome: Outcome = future.result()
-            except (concurrent.futures.CancelledError, asyncio.CancelledError) as exc:
-                raise DistributedError(f"lost the Dask scheduler (batch cancelled: {exc})") from None
-            except Exception as exc:  # noqa: BLE001 - KilledWorker, BatchFailed, CommClosedError...
-                if client.status not in ("running", "connecting"):
+            except (Exception, concurrent.futures.CancelledError, asyncio.CancelledError) as exc:
+                # KilledWorker, BatchFailed, CommClosedError, or cancelled: shipped bytes lost with their worker
+                if client.status != "running":
                     raise DistributedError(f"lost the Dask scheduler: {type(exc).__name__}: {exc}") from None
                 reason = f"{type(exc).__name__}: {exc}"
                 if attempt == 0:
@@ -343,6 +343,19 @@ def _drive(client: Any, feeder: _Feeder, settings: Settings, collect: Callable[[
         raise DistributedError(f"the sweep ran past {timeout:g} s") from None
     if feeder.next_batch() is not None:  # every unit must end as a result or an error
         raise DistributedError("internal error: batches left unsubmitted")
+
+
+def _scatter(client: Any, batch: Batch) -> Any:
+    """Send a batch's bytes to a worker; a worker dying under us is retried on another."""
+    for pause in (0.5, 1.0, 2.0, 4.0, 0.0):
+        try:
+            return client.scatter(batch, hash=False)
+        except (OSError, TimeoutError) as exc:  # CommClosedError is an OSError
+            if not pause:
+                raise DistributedError(f"cannot send bytes to any Dask worker: {type(exc).__name__}: {exc}") from None
+            log.warning("sending a batch failed (%s); trying again", type(exc).__name__)
+            time.sleep(pause)
+    raise AssertionError("unreachable")
 
 
 def _dask() -> Any:
