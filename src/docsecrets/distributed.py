@@ -51,7 +51,8 @@ BATCH_FILES = 1000  # files one batch walks and scans: a few seconds to minutes 
 BATCH_BYTES = 32 * MiB  # shipped bytes in one batch (--ship-bytes)
 FOLDERS_PER_BATCH = 64  # folders handed to one batch to walk (it stops at BATCH_FILES files)
 _CLIENT_LISTINGS = 256  # folders the client lists itself at the start, to give every slot a folder
-_STDERR_TAIL = 300  # characters of a failed batch process's standard error kept in the reason
+_STDERR_TAIL = 300
+_LAST_WORD = "docsecrets batch: "  # prefix of the one stderr line a failed batch process may pass on  # characters of a failed batch process's standard error kept in the reason
 
 Folder = tuple[str, str]  # (top, folder): the walked PATH bounds where symlinks may lead, as locally
 Shipped = tuple[str, int, bytes | None]  # (path, size, bytes; None when over the size limit)
@@ -120,9 +121,10 @@ def run_batch(batch: Batch, settings: Settings) -> Outcome:
     except OSError as exc:
         raise BatchFailed(f"cannot start a batch process on {host}: {exc.strerror or exc}") from None
     if done.returncode != 0:
+        # only our own last word: a library's warning on standard error may quote a document
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise BatchFailed(f"batch process on {host} failed (exit code {done.returncode}): "
-                          f"{tail[0][:_STDERR_TAIL]}")
+        said = tail[0][len(_LAST_WORD):_STDERR_TAIL] if tail[0].startswith(_LAST_WORD) else "no reason given"
+        raise BatchFailed(f"batch process on {host} failed (exit code {done.returncode}): {said}")
     outcome = pickle.loads(done.stdout)  # noqa: S301 - written by our own child process
     if not isinstance(outcome, Outcome):
         raise BatchFailed(f"batch process on {host} returned no outcome")
@@ -134,11 +136,15 @@ def _batch_main() -> int:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to standard error, never into the pickle
     sys.stdout = sys.stderr
-    batch, settings = pickle.load(sys.stdin.buffer)  # noqa: S301 - written by run_batch in our parent
-    if not isinstance(batch, Batch) or not isinstance(settings, Settings):
-        print("docsecrets batch: not a batch request", file=sys.stderr)
-        return 2
-    outcome = scan_batch(batch, settings)
+    try:
+        batch, settings = pickle.load(sys.stdin.buffer)  # noqa: S301 - written by run_batch in our parent
+        if not isinstance(batch, Batch) or not isinstance(settings, Settings):
+            raise BatchFailed("not a batch request")
+        outcome = scan_batch(batch, settings)
+    except BaseException as exc:  # noqa: BLE001 - one line the parent can pass on, nothing from a document
+        said = str(exc) if isinstance(exc, DocsecretsError) else "(no message: not a docsecrets error)"
+        print(f"{_LAST_WORD}{type(exc).__name__}: {said}", file=sys.stderr)
+        return 1
     pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
     out.close()
     return 0
