@@ -310,9 +310,9 @@ def test_a_warm_sweep_reads_no_unchanged_file(cache_dir: pathlib.Path, tmp_path:
     read: list[str] = []
     real = scan_module.scan_file
 
-    def counting(path: str, *args: object) -> FileResult:
+    def counting(path: str, *args: object, **kwargs: object) -> FileResult:
         read.append(os.path.basename(path))
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan_module, "scan_file", counting)
     options = ScanOptions(isolate=False)

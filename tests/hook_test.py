@@ -35,12 +35,24 @@ def test_hook_is_quiet_when_clean_and_says_how_to_accept(tmp_path: pathlib.Path,
     leak = CliRunner().invoke(cli, ["hook", "clean.xlsx", "leak.xlsx"])
     lines = leak.output.splitlines()
     assert leak.exit_code == 1 and PW not in leak.output
-    assert lines[0] == "leak.xlsx: Sheet!B2: MEDIUM DS100 table-password: R******2  (column 'Mot de passe')"
+    assert lines[0] == "leak.xlsx: Sheet!B2: MEDIUM DS100 table-password: ********  (column 'Mot de passe')"
     assert lines[-1] == ("docsecrets: 1 finding. Remove the secrets, or accept them with: "
                          "docsecrets baseline create . -o .docsecrets-baseline.json")
     CliRunner().invoke(cli, ["baseline", "create", ".", "-o", ".docsecrets-baseline.json"])
     again = CliRunner().invoke(cli, ["hook", "leak.xlsx"])
     assert (again.exit_code, again.output) == (0, "")
+
+
+def test_hook_fails_on_a_staged_document_it_cannot_read(tmp_path: pathlib.Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    result = CliRunner().invoke(cli, ["hook", "broken.xlsx"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert lines[0].startswith("broken.xlsx: ERROR unscannable: ")
+    assert lines[-1] == ("docsecrets: 1 file could not be scanned (ERROR lines above): fix it, or exclude it "
+                         "in the configuration")
 
 
 def _git(repo: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -33,10 +33,10 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
     (tmp_path / "ok.txt").write_text(f"mdp = {PW}\n")
     real = scan_module.scan_file
 
-    def slow(path: str, limits: object, config: object = None) -> object:
+    def slow(path: str, limits: object, config: object = None, **kwargs: object) -> object:
         if path.endswith("hang.txt"):
             time.sleep(60)
-        return real(path, limits, config)  # type: ignore[arg-type]
+        return real(path, limits, config, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan_module, "scan_file", slow)  # workers are forked: they see the patch
     started = time.monotonic()
@@ -50,7 +50,7 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
 def test_a_ballooning_reader_hits_the_memory_cap(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "big.txt").write_text("x\n")
 
-    def greedy(path: str, limits: object, config: object = None) -> object:
+    def greedy(path: str, limits: object, config: object = None, **kwargs: object) -> object:
         blocks = [bytearray(64 * MiB) for _ in range(64)]  # 4 GiB
         return blocks
 
@@ -103,10 +103,10 @@ def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monk
     (tmp_path / "gone.txt").write_text("x")
     real = scan_module.scan_file
 
-    def vanishing(path: str, *args: object) -> object:
+    def vanishing(path: str, *args: object, **kwargs: object) -> object:
         if path.endswith("gone.txt"):
             os.unlink(path)  # deleted between the walk and the read
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan_module, "scan_file", vanishing)
     results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options())}
@@ -119,12 +119,50 @@ def test_nothing_a_reader_prints_reaches_standard_output(tmp_path: pathlib.Path,
     (tmp_path / "a.txt").write_text(f"mdp = {PW}\n")
     real = scan_module.scan_file
 
-    def noisy(path: str, *args: object) -> object:
+    def noisy(path: str, *args: object, **kwargs: object) -> object:
         print("a library's warning")
         os.write(1, b"and one written straight to fd 1\n")
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan_module, "scan_file", noisy)
     (result,) = scan_paths([str(tmp_path)], options=options())
     assert result.findings[0].secret == PW
     assert capfd.readouterr().out == ""
+
+
+def test_findings_past_the_cap_make_the_file_unscannable(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "many.txt").write_text("".join(f"password={PW}{i:04d}\n" for i in range(12)))
+    (result,) = scan_paths([str(tmp_path)], options=options(max_findings=5))
+    assert [f.location.line for f in result.findings] == [1, 2, 3, 4, 5]
+    assert [(e.kind, e.error) for e in result.errors] == \
+        [("limit", "unscannable: more than 5 findings; the rest are not reported (limit)")]
+    assert DEFAULT_LIMITS.max_findings == 1_000
+
+
+def test_a_file_swapped_for_a_symlink_after_the_walk_is_not_read(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "outside.txt").write_text(f"mdp = {PW}\n")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("rien\n")
+    (candidate,) = iter_files([str(doc)])
+    assert candidate.follow is False and candidate.identity == (doc.stat().st_dev, doc.stat().st_ino)
+    os.link(doc, tmp_path / "keep")  # the walked inode stays in use: never reused for the new file
+    doc.unlink()
+    doc.symlink_to(tmp_path / "outside.txt")
+    result = scan_module.scan_file(str(doc), identity=candidate.identity, follow=False)
+    assert [(e.kind, e.error) for e in result.errors] == \
+        [("unreadable", "replaced by a symbolic link since the walk: not followed")]
+    doc.unlink()
+    doc.write_text(f"mdp = {PW}\n")  # another file (another inode) at the same path
+    result = scan_module.scan_file(str(doc), identity=candidate.identity, follow=False)
+    assert [e.error for e in result.errors] == ["replaced by another file since the walk: not read"]
+    assert result.findings == ()
+
+
+def test_a_symlink_inside_the_tree_is_read_through_with_its_target_identity(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "real.txt").write_text(f"mdp = {PW}\n")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    found = {pathlib.Path(c.path).name: c for c in iter_files([str(tmp_path)])}
+    info = (tmp_path / "real.txt").stat()
+    assert (found["link.txt"].follow, found["link.txt"].identity) == (True, (info.st_dev, info.st_ino))
+    results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options())}
+    assert results["link.txt"].findings[0].secret == PW and results["link.txt"].errors == ()

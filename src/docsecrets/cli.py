@@ -1,13 +1,19 @@
 """The `docsecrets` command: parse, scan, render, write, return an exit code.
 
-Exit codes: 0 nothing found (at or above --fail-on), 1 findings, 2 usage or fatal error.
+Exit codes: 0 clean; 1 findings (at or above --fail-on) or a file that could not be scanned
+(unless --allow-unscannable); 2 usage or internal error, checked before scanning where it can
+be (a missing path, a folder that cannot be listed, an output that cannot be written safely);
+130 / 143 on SIGINT / SIGTERM. Never a traceback: main() turns anything unexpected into one
+line naming the exception type, never its message (it could quote a document).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -23,17 +29,33 @@ if TYPE_CHECKING:
     from docsecrets.baseline import Baseline
     from docsecrets.config import Config
     from docsecrets.report import Report
+    from docsecrets.rules.base import Rule
+    from docsecrets.scan import ScanOptions
     from docsecrets.types import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
 DEFAULT_BASELINE = ".docsecrets-baseline.json"
+FORMATS = ("text", "json", "sarif", "github", "html")
 _SEVERITIES = click.Choice([str(s) for s in Severity], case_sensitive=False)
+
+
+class _Fatal(click.ClickException):
+    """An error after the scan (the report cannot be delivered): exit 2, never 1 ("findings")."""
+
+    exit_code = EXIT_ERROR
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docsecrets")
 def cli() -> None:
     """Find credentials inside documents (spreadsheets, Word, PDF, ODF, mail, archives)."""
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter("must be a finite number")
+    return value
 
 
 def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -43,27 +65,78 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
                      help="Worker processes (0: one per CPU)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout, show_default=True,
-                     help="Seconds one file may take before its reader is killed."),
+                     callback=_finite, help="Seconds one file may take before its reader is killed."),
         click.option("--max-file-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_file_size / MiB,
-                     show_default=True, help="Largest file read, in MiB."),
+                     show_default=True, callback=_finite, help="Largest file read, in MiB."),
         click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
                      help="Skip files and folders matching GLOB (repeatable; added to the defaults)."),
         click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
                      help="Configuration file (default: .docsecrets.toml, or [tool.docsecrets] in pyproject.toml)."),
+        click.option("--allow-unscannable", is_flag=True,
+                     help="Files that could not be scanned are still reported but do not fail the run "
+                          "(default: they fail it; config key allow_unscannable)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def _check_paths(paths: Sequence[str]) -> list[str]:
+    """Every path must exist and every folder be listable, before anything is scanned: a typo
+    is a usage error, never an empty, successful scan."""
+    from docsecrets.report import safe
+
+    if list(paths).count(STDIN) > 1:
+        raise click.UsageError("standard input (-) can be named only once")
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
+                with os.scandir(path):
+                    pass
+        except OSError as exc:
+            reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else \
+                str(exc.strerror or exc).lower()
+            raise click.UsageError(f"cannot scan {safe(path)}: {reason}") from None
+    return list(paths) or ["."]
+
+
+def _check_output(path: str) -> tuple[int, int] | None:
+    """Refuse an output that cannot be written safely, before the scan; its identity, so the
+    scan never reads its own earlier report."""
+    from docsecrets.report import safe
+    from docsecrets.safe_write import UnsafeTarget, check_target
+
+    try:
+        info = check_target(path)
+    except UnsafeTarget as exc:
+        raise click.UsageError(safe(str(exc))) from None
+    return (info.st_dev, info.st_ino) if info is not None else None
+
+
+def _identity(path: str | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config: Config, progress: bool = False, cache: bool = False,
+         own_files: Sequence[tuple[int, int] | None] = (),
          cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
+    paths = _check_paths(paths)
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
-    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
+    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config,
+                          own_files=frozenset(i for i in own_files if i is not None))
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         store = None
@@ -73,7 +146,7 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             # key on what changes a file's result: not the timeout or memory cap (results that hit
             # them are never cached), not whether a cache or a baseline is in use
             key = config_key(dataclasses.replace(limits, timeout=0.0, memory=0),
-                             dataclasses.replace(config, cache=False, baseline=None))
+                             dataclasses.replace(config, cache=False, baseline=None, allow_unscannable=False))
             store = stack.enter_context(Cache.open(version_key=key))
         callback = None
         if progress:
@@ -84,14 +157,26 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             from docsecrets import distributed
 
             try:
-                results = distributed.scan_cluster(list(paths) or ["."], options=options, on_result=callback,
-                                                   **cluster)
+                results = distributed.scan_cluster(paths, options=options, on_result=callback, **cluster)
             except distributed.DistributedError as exc:
                 click.echo(f"docsecrets: {exc}", err=True)
                 sys.exit(EXIT_ERROR)
         else:
-            results = scan_paths(list(paths) or ["."], options=options, on_result=callback, cache=store)
+            results = scan_paths(paths, options=options, on_result=callback, cache=store)
     return results, time.monotonic() - started
+
+
+_PII_OPTION = click.option(
+    "--pii", is_flag=True,
+    help="Also look for patient and personal data: patient lists, social-security numbers (NIR), IBANs, card "
+         "numbers, DICOM headers (the health pack; `packs = [\"health\"]` in the configuration). Recommended "
+         "for web roots and file shares.")
+
+
+def _with_pii(config: Config, pii: bool) -> Config:
+    if not pii or "health" in config.packs:
+        return config
+    return dataclasses.replace(config, packs=tuple(sorted((*config.packs, "health"))))
 
 
 def _load_config(path: str | None) -> Config:
@@ -127,6 +212,10 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
         from docsecrets.report import github
 
         return github.render(report)
+    if output_format == "html":
+        from docsecrets.report import html
+
+        return html.render(report)
     from docsecrets.report import text as text_report
 
     return text_report.render(report, color=color)
@@ -134,11 +223,12 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 
 @cli.command()
 @_scan_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              default="text", show_default=True, help="Output format.")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
-              help="Write the report to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=str),
+              help="Write the report to this file instead of standard output (replaced whole; never through "
+                   "a symlink).")
 @click.option("--min-severity", type=_SEVERITIES, default="low", show_default=True,
               help="Report only findings at or above this severity.")
 @click.option("--fail-on", type=_SEVERITIES, default="low", show_default=True,
@@ -150,6 +240,7 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--cache/--no-cache", "use_cache", default=None,
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
+@_PII_OPTION
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the sweep on this Dask distributed cluster (pip install 'docsecrets[dask]').")
 @click.option("--root", type=click.Path(file_okay=False, path_type=str),
@@ -157,33 +248,38 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--ship-bytes", is_flag=True,
               help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config_path: str | None, output_format: str, show_secrets: bool, output: str | None, min_severity: str,
-         fail_on: str, baseline_path: str | None, progress: bool | None, use_cache: bool | None,
-         scheduler: str | None, root: str | None, ship_bytes: bool) -> None:
-    """Scan files and folders (default: the current folder) for credentials."""
-    from docsecrets.report import Report
-
+         config_path: str | None, allow_unscannable: bool, output_format: str, show_secrets: bool,
+         output: str | None, min_severity: str, fail_on: str, baseline_path: str | None, progress: bool | None,
+         use_cache: bool | None, pii: bool, scheduler: str | None, root: str | None, ship_bytes: bool) -> None:
+    """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
     if (root is not None or ship_bytes) and not scheduler:
         raise click.UsageError("--root and --ship-bytes go with --scheduler")
+    if scheduler and STDIN in paths:
+        raise click.UsageError("standard input (-) cannot be scanned with --scheduler")
     cluster: dict[str, Any] | None = None if not scheduler else \
         {"scheduler": scheduler, "root": root, "ship_bytes": ship_bytes, "show_secrets": show_secrets}
-    config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    config = _with_pii(_load_config(config_path), pii)
+    baseline_path = baseline_path or config.baseline
+    baseline = _load_baseline(baseline_path)
+    own_files = [_identity(baseline_path)]
+    if output is not None:
+        own_files.append(_check_output(output))
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets and not scheduler
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress, cache=cache, cluster=cluster)
-    if baseline is not None:
-        from docsecrets import baseline as baseline_module
+                            config=config, progress=progress, cache=cache, own_files=own_files, cluster=cluster)
+    _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
+            min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+            allow_unscannable=allow_unscannable)
 
-        results = baseline_module.subtract(results, baseline)
-    report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
-                    min_severity=Severity.parse(min_severity))
-    _write(_render(report, output_format, color=output is None and sys.stdout.isatty()), output)
-    threshold = Severity.parse(fail_on)
-    failing = any(f.severity >= threshold for f in report.findings())
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+def _custom_rules(config: Config) -> tuple[Rule, ...]:
+    if not config.rules:
+        return ()
+    from docsecrets.rules.custom import RegexRule
+
+    return tuple(RegexRule(spec).rule for spec in config.rules)
 
 
 @cli.command()
@@ -203,17 +299,24 @@ def hook(files: Sequence[str], baseline_path: str | None, config_path: str | Non
     path = baseline_path or config.baseline or (DEFAULT_BASELINE if os.path.exists(DEFAULT_BASELINE) else None)
     baseline = _load_baseline(path)
     results, elapsed = _run(files, jobs=0, timeout=DEFAULT_LIMITS.timeout, max_file_size=DEFAULT_LIMITS.max_file_size
-                            / MiB, excludes=(), config=config)
+                            / MiB, excludes=(), config=config, own_files=[_identity(path)])
     if baseline is not None:
         results = baseline_module.subtract(results, baseline)
-    report = Report(results=tuple(results), elapsed=elapsed)
+    report = Report(results=tuple(results), elapsed=elapsed, rules=_custom_rules(config))
     findings = report.findings()
-    if not findings:
+    unscannable = report.unscannable() if not config.allow_unscannable else []
+    if not findings and not unscannable:
         sys.exit(EXIT_CLEAN)
-    lines = text_report.render(report).splitlines()[:-1]  # the findings, without the summary
-    target = path or DEFAULT_BASELINE
-    lines.append(f"docsecrets: {len(findings)} finding{'s' if len(findings) != 1 else ''}. Remove the secrets, "
-                 f"or accept them with: docsecrets baseline create . -o {target}")
+    lines = text_report.render(report).splitlines()[:-1]  # the findings and errors, without the summary
+    if findings:
+        target = path or DEFAULT_BASELINE
+        lines.append(f"docsecrets: {len(findings)} finding{'s' if len(findings) != 1 else ''}. Remove the secrets, "
+                     f"or accept them with: docsecrets baseline create . -o {target}")
+    if unscannable:
+        count = len({e.path for e in unscannable})
+        them = "them" if count != 1 else "it"
+        lines.append(f"docsecrets: {count} file{'s' if count != 1 else ''} could not be scanned (ERROR lines above): "
+                     f"fix {them}, or exclude {them} in the configuration")
     click.echo("\n".join(lines))
     sys.exit(EXIT_FINDINGS)
 
@@ -227,18 +330,33 @@ def baseline() -> None:
 @_scan_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=DEFAULT_BASELINE,
               show_default=True, help="Baseline file to write (reviews of entries it already holds are kept).")
+@_PII_OPTION
 def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-                    config_path: str | None, output: str) -> None:
-    """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline."""
-    from docsecrets import baseline as baseline_module
+                    config_path: str | None, allow_unscannable: bool, output: str, pii: bool) -> None:
+    """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline.
 
-    config = _load_config(config_path)
-    previous = _load_baseline(output) if os.path.exists(output) else None
+    Files that could not be scanned are listed on standard error and exit 1 (after the baseline
+    is written): their findings are not in it. --allow-unscannable exits 0.
+    """
+    from docsecrets import baseline as baseline_module
+    from docsecrets.report import Report, display_path, safe
+
+    config = _with_pii(_load_config(config_path), pii)
+    identity = _check_output(output)
+    previous = _load_baseline(output) if identity is not None else None
     results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                      config=config)
+                      config=config, own_files=[identity])
     created = baseline_module.from_results(results, previous)
-    baseline_module.dump(created, output)
-    click.echo(f"wrote {len(created.entries)} finding{'s' if len(created.entries) != 1 else ''} to {output}")
+    try:
+        baseline_module.dump(created, output)
+    except baseline_module.BaselineError as exc:
+        raise click.UsageError(safe(str(exc))) from None
+    click.echo(f"wrote {len(created.entries)} finding{'s' if len(created.entries) != 1 else ''} to {safe(output)}")
+    unscannable = Report(results=tuple(results)).unscannable()
+    for error in unscannable:
+        click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
+    if unscannable and not (allow_unscannable or config.allow_unscannable):
+        sys.exit(EXIT_FINDINGS)
 
 
 @baseline.command("audit")
@@ -258,7 +376,7 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
     if list_only or (not accepted and not false_positives and not sys.stdin.isatty()):
         for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
             reason_text = f"  ({entry.reason})" if entry.reason else ""
-            click.echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
+            _echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
         sys.exit(EXIT_CLEAN)
     try:
         for fingerprint in accepted:
@@ -267,9 +385,9 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
             current = current.with_status(fingerprint, "false_positive", reason)
         if not accepted and not false_positives:
             current = _audit_interactively(current)
+        baseline_module.dump(current, path)
     except baseline_module.BaselineError as exc:
         raise click.UsageError(str(exc)) from None
-    baseline_module.dump(current, path)
     counts = {status: sum(1 for e in current.entries.values() if e.status == status)
               for status in baseline_module.STATUSES}
     click.echo(", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()))
@@ -279,7 +397,7 @@ def _audit_interactively(current: Baseline) -> Baseline:
     for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
         if entry.status != "unreviewed":
             continue
-        click.echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
+        _echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
         choice = click.prompt("[a]ccept, [f]alse positive, [s]kip, [q]uit", type=click.Choice(["a", "f", "s", "q"]),
                               default="s", show_choices=False)
         if choice == "q":
@@ -291,12 +409,80 @@ def _audit_interactively(current: Baseline) -> Baseline:
 
 
 @cli.command()
-def rules() -> None:
-    """List every rule with its id, severity and description."""
+@_scan_options
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder the masked copies are written to (outside the scanned folders).")
+@click.option("--mask", "mask_text", default="********", show_default=True,
+              help="Text that replaces every secret.")
+def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
+         config_path: str | None, allow_unscannable: bool, out_dir: str, mask_text: str) -> None:
+    """Write copies of the documents with findings, every reported secret replaced by the mask.
+
+    The originals are never modified. Exit 0 when every such document was masked (or nothing
+    was found), 1 when some were refused (with the reason), 2 on a usage error. With
+    --allow-unscannable, documents refused only because they could not be read completely are
+    still listed but do not make the exit code 1.
+    """
+    from docsecrets import mask as mask_module
+    from docsecrets.report import printable
+    from docsecrets.scan import ScanOptions
+    from docsecrets.walk import DEFAULT_EXCLUDES
+
+    if not paths:
+        raise click.UsageError("name the files or folders to mask")
+    paths = _check_paths(paths)
+    if not mask_text or any(ch in mask_text for ch in "\r\n"):
+        raise click.UsageError("--mask must be a non-empty text on one line")
+    config = _load_config(config_path)
+    limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
+    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
+    try:
+        outcomes = mask_module.mask_paths(paths, out_dir=out_dir, mask=mask_text, options=options)
+    except mask_module.MaskUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        plural = "s" if outcome.findings != 1 else ""
+        if outcome.status == "masked":
+            click.echo(f"{printable(outcome.path)}: masked {outcome.findings} finding{plural} -> "
+                       f"{printable(outcome.output or '')}")
+        elif outcome.status == "refused":
+            click.echo(f"{printable(outcome.path)}: refused: {printable(outcome.reason)}")
+    click.echo(f"{counts.get('masked', 0)} masked, {counts.get('refused', 0)} refused, "
+               f"{counts.get('clean', 0)} with nothing to mask, {counts.get('skipped', 0)} skipped")
+    allow = allow_unscannable or config.allow_unscannable
+    failing = [o for o in outcomes if o.status == "refused"
+               and not (allow and (o.reason or "").startswith("not read completely"))]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Configuration file whose custom rules ([[rules]]) are listed too.")
+def rules(config_path: str | None) -> None:
+    """List every rule (with the configuration's custom ones) with its id, severity and description."""
+    from docsecrets.report import safe
     from docsecrets.rules import RULES
 
-    for rule in RULES:
-        click.echo(f"{rule.id}  {str(rule.severity):8}  {rule.name:28}  {rule.description}")
+    for rule in (*RULES, *_custom_rules(_load_config(config_path))):
+        click.echo(f"{rule.id}  {str(rule.severity):8}  {safe(rule.name):28}  {safe(rule.description)}")
+
+
+@cli.command("hash-value")
+def hash_value() -> None:
+    """Print the allow_values entry for a value read from standard input (prompted on a terminal)."""
+    from docsecrets.hashing import allow_value_hash
+
+    if sys.stdin.isatty():
+        value = click.prompt("Value to accept", hide_input=True, err=True)
+    else:
+        value = sys.stdin.read()
+        value = value[:-1] if value.endswith("\n") else value
+        value = value[:-1] if value.endswith("\r") else value
+    if not value:
+        raise click.UsageError("no value on standard input")
+    click.echo(allow_value_hash(value))
 
 
 @cli.command()
@@ -313,42 +499,275 @@ def extract(path: str) -> None:
 
     def show(data: bytes, name: str, indent: str) -> None:
         fmt = sniff(data, name)
-        click.echo(f"{indent}# {name}: {fmt}")
+        _echo(f"{indent}# {name}: {fmt}")
         extractor = get_extractor(fmt)
         if extractor is None:
-            click.echo(f"{indent}  (not read: {fmt})")
+            _echo(f"{indent}  (not read: {fmt})")
             return
         try:
             for item in extractor(data, Context.for_file(name)):
                 if isinstance(item, Segment):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {item.text}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {item.text}", newlines=True)
                 elif isinstance(item, Row):
                     hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
                     cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
                                        for c in item.cells)
-                    click.echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
+                    _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
                 elif isinstance(item, Member):
                     show(item.data, item.name, indent + "  ")
         except ExtractError as exc:
-            click.echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
+            _echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
 
     show(data, path, "")
 
 
+def _echo(text: str, *, newlines: bool = False) -> None:
+    """Text that quotes a file name or a document, control characters escaped (see report.safe);
+    with `newlines`, line breaks are kept (the text of a document, in `extract`)."""
+    from docsecrets.report import safe
+
+    click.echo("\n".join(safe(line) for line in text.split("\n")) if newlines else safe(text))
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away: the report was not delivered
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _Fatal("standard output closed before the report was written") from None
         return
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    from docsecrets.report import safe
+    from docsecrets.safe_write import UnsafeTarget, write_text
+
+    try:
+        write_text(output, text)
+    except UnsafeTarget as exc:
+        raise _Fatal(safe(str(exc))) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# crawl and history: documents that are not files on this disk
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Output and gate options of commands that report like `scan`."""
+    options = [
+        click.option("--format", "output_format", type=click.Choice(FORMATS),
+                     default="text", show_default=True, help="Output format."),
+        click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default)."),
+        click.option("-o", "--output", type=click.Path(path_type=str),
+                     help="Write the report to this file instead of standard output (replaced whole; never "
+                          "through a symlink)."),
+        click.option("--min-severity", type=_SEVERITIES, default="low", show_default=True,
+                     help="Report only findings at or above this severity."),
+        click.option("--fail-on", type=_SEVERITIES, default="low", show_default=True,
+                     help="Exit 1 only for findings at or above this severity."),
+        click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
+                     help="Report and fail only on findings not in this baseline."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+                     help="Also record every finding (fingerprints, never secrets) in this baseline, keeping the "
+                          "reviews of entries it already holds."),
+        click.option("--allow-unscannable", is_flag=True,
+                     help="Do not fail (exit 1) because something could not be fetched or read; it is still "
+                          "reported."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+                     help="Worker processes (0: one per CPU)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout, show_default=True,
+                     help="Seconds one document may take before its reader is killed."),
+        click.option("--max-file-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_file_size / MiB,
+                     show_default=True, help="Largest document read, in MiB."),
+        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                     help="Configuration file (default: .docsecrets.toml, or [tool.docsecrets] in pyproject.toml)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _scan_stream_options(*, jobs: int, timeout: float, max_file_size: float, config: Config) -> ScanOptions:
+    from docsecrets.scan import ScanOptions
+
+    limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
+    return ScanOptions(limits=limits, jobs=jobs, config=config)
+
+
+def _finish(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
+            min_severity: str, fail_on: str, baseline: Baseline | None, config: Config, allow_unscannable: bool,
+            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None) -> None:
+    """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
+    from docsecrets.report import Report
+
+    if write_baseline is not None:
+        from docsecrets import baseline as baseline_module
+
+        previous = _load_baseline(write_baseline) if os.path.exists(write_baseline) else None
+        baseline_module.dump(baseline_module.from_results(results, previous), write_baseline)
+    if baseline is not None:
+        from docsecrets import baseline as baseline_module
+
+        results = baseline_module.subtract(results, baseline)
+    report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
+                    min_severity=Severity.parse(min_severity), rules=_custom_rules(config))
+    text = render(report, output_format) if render is not None else None
+    if text is None:
+        text = _render(report, output_format, color=output is None and sys.stdout.isatty())
+    _write(text, output)
+    threshold = Severity.parse(fail_on)
+    failing = any(f.severity >= threshold for f in report.findings())
+    unscannable = bool(report.unscannable()) and not (allow_unscannable or config.allow_unscannable)
+    sys.exit(EXIT_FINDINGS if failing or unscannable else EXIT_CLEAN)
+
+
+def _fatal(message: str) -> None:
+    click.echo(f"docsecrets: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@_report_options
+@click.option("--max-depth", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Links followed from a start URL.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Requests in all (robots.txt not counted).")
+@click.option("--max-total", type=click.FloatRange(min=0.001), default=2048.0, show_default=True,
+              help="MiB downloaded in all.")
+@click.option("--max-time", type=click.FloatRange(min=0.1), default=3600.0, show_default=True,
+              help="Seconds for the whole crawl.")
+@click.option("--rate", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+              help="Requests per second, at most.")
+@click.option("--request-timeout", type=click.FloatRange(min=0.05), default=30.0, show_default=True,
+              help="Seconds one request may take, connection to last byte.")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option("--ignore-robots", is_flag=True,
+              help="Do not honour robots.txt (an owner auditing their own site).")
+def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: str | None, min_severity: str,
+          fail_on: str, baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int,
+          timeout: float,
+          max_file_size: float, config_path: str | None, max_depth: int, max_pages: int, max_total: float,
+          max_time: float, rate: float, request_timeout: float, insecure: bool, ignore_robots: bool) -> None:
+    """Fetch what a visitor can reach on the web sites at URL... and scan every document, in memory.
+
+    Follows links (href, src) and directory listings within each URL's scheme, host and port,
+    plus links to documents on the same host; GET only. Anything that cannot be fetched
+    (unreachable, HTTP error, redirect off the site, oversize, budget spent) is reported and
+    fails the run unless --allow-unscannable.
+    """
+    from docsecrets import crawl as crawl_module
+    from docsecrets.scan import scan_stream
+
+    config = _load_config(config_path)
+    baseline = _load_baseline(baseline_path or config.baseline)
+    if output is not None:
+        _check_output(output)
+    options = crawl_module.CrawlOptions(
+        max_depth=max_depth, max_pages=max_pages, max_file_size=int(max_file_size * MiB),
+        max_total=int(max_total * MiB), max_time=max_time, rate=rate, request_timeout=request_timeout,
+        insecure=insecure, ignore_robots=ignore_robots)
+    started = time.monotonic()
+    try:
+        results = scan_stream(crawl_module.crawl(urls, options=options),
+                              options=_scan_stream_options(jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                                                           config=config))
+    except crawl_module.CrawlError as exc:
+        _fatal(str(exc))
+        return
+    _finish(results, elapsed=time.monotonic() - started, output_format=output_format, show_secrets=show_secrets,
+            output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+            allow_unscannable=allow_unscannable, write_baseline=write_baseline)
+
+
+@cli.command()
+@click.argument("repo", default=".", type=click.Path(exists=True, file_okay=False, path_type=str))
+@_report_options
+@click.option("--since", metavar="DATE", help="Only blobs introduced by commits since DATE (as git log --since).")
+@click.option("--branch", "branches", multiple=True, metavar="REF",
+              help="Only commits reachable from REF, or in a range A..B (repeatable; default: every ref).")
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+              help="Skip paths matching GLOB (repeatable; added to the defaults).")
+def history(repo: str, output_format: str, show_secrets: bool, output: str | None, min_severity: str, fail_on: str,
+            baseline_path: str | None, write_baseline: str | None, allow_unscannable: bool, jobs: int, timeout: float,
+            max_file_size: float,
+            config_path: str | None, since: str | None, branches: Sequence[str], excludes: Sequence[str]) -> None:
+    """Scan every blob of a git repository's history (default: the current folder) once.
+
+    Deleted and overwritten documents are still in every clone. Each finding names the
+    commits that carried it, its path, the author date, and whether the file is still at HEAD.
+    """
+    from docsecrets import history as history_module
+    from docsecrets.scan import scan_stream
+    from docsecrets.walk import DEFAULT_EXCLUDES
+
+    config = _load_config(config_path)
+    baseline = _load_baseline(baseline_path or config.baseline)
+    if output is not None:
+        _check_output(output)
+    started = time.monotonic()
+    try:
+        mapped = history_module.map_history(repo, since=since, branches=branches)
+        blobs = history_module.read_blobs(repo, mapped, max_file_size=int(max_file_size * MiB),
+                                          excludes=DEFAULT_EXCLUDES + tuple(excludes) + config.exclude)
+        results = scan_stream(blobs, options=_scan_stream_options(jobs=jobs, timeout=timeout,
+                                                                  max_file_size=max_file_size, config=config))
+    except history_module.HistoryError as exc:
+        _fatal(str(exc))
+        return
+    attributed = history_module.attribute(results, mapped)
+
+    def render(report: Report, output_format: str) -> str | None:
+        if output_format == "text":
+            decorated = dataclasses.replace(report, results=tuple(history_module.decorate(
+                report.results, attributed.provenance)))
+            return _render(decorated, "text", color=output is None and sys.stdout.isatty())
+        if output_format == "json":
+            import json
+
+            document = json.loads(_render(report, "json", color=False))
+            for finding, rendered in zip(report.findings(), document["findings"]):
+                provenance = attributed.provenance.get(history_module.finding_key(finding))
+                if provenance is not None:
+                    rendered["history"] = provenance.as_dict()
+            return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        return None
+
+    _finish(attributed.results, elapsed=time.monotonic() - started, output_format=output_format,
+            show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
+            config=config, allow_unscannable=allow_unscannable, write_baseline=write_baseline, render=render)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The entry point: runs the command and returns its exit code; never lets a traceback out."""
+    from docsecrets.interrupt import Interrupted, handled
+
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="docsecrets", standalone_mode=True)
+        with handled():
+            result = cli.main(args=list(argv) if argv is not None else None, prog_name="docsecrets",
+                              standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_ERROR if code else EXIT_CLEAN)
-    return EXIT_CLEAN
+    except Interrupted as exc:
+        _say(f"docsecrets: interrupted ({exc.name})")
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _say("docsecrets: aborted")
+        return EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 2, not a traceback
+        # the type only: a message could quote a document or a secret
+        _say(f"docsecrets: internal error ({type(exc).__name__}); please report it")
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

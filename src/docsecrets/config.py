@@ -3,10 +3,12 @@
     exclude = ["samples/*"]                 # globs added to the default excludes
     disable = ["DS112"]                     # rule ids not reported
     severity = { DS101 = "high" }           # severity overrides
-    allow_values = ["<sha256 of a value>"]  # accepted values, by hash (never the value itself)
+    allow_values = ["scrypt:..."]           # accepted values, by salted slow hash (`docsecrets hash-value`)
     allow_paths = ["docs/public/*"]         # files not scanned
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
     cache = true                            # reuse results of unchanged files (see README)
+    allow_unscannable = true                # files that cannot be read do not fail the run (sweeps)
+    packs = ["health"]                      # opt-in rule packs (health: patient data, NIR, IBAN, cards)
     [keywords]                              # extra password labels, per language
     fr = ["code d'accès"]
     [[rules]]                               # custom regex rules
@@ -21,17 +23,18 @@ check off. Command-line flags override the file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsecrets.hashing import ALLOW_FORM, matches_allowed
 from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
-_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache"}
+_KEYS = {"exclude", "disable", "severity", "allow_values", "allow_paths", "baseline", "keywords", "rules", "cache",
+         "allow_unscannable", "packs"}
 _RULE_KEYS = {"id", "pattern", "severity", "description", "help"}
 _LANGUAGES = {"fr", "en", "de", "es", "it", "nl", "pt", "other"}
 
@@ -60,6 +63,8 @@ class Config:
     keywords: tuple[str, ...] = ()
     rules: tuple[CustomRule, ...] = ()
     cache: bool = False  # remember results of unchanged files between sweeps
+    allow_unscannable: bool = False  # files that could not be scanned do not fail the run
+    packs: tuple[str, ...] = ()  # opt-in rule packs by name (docsecrets.packs.PACKS)
     source: str | None = field(default=None, compare=False)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -69,12 +74,7 @@ class Config:
         return default
 
     def allows_value(self, secret: str) -> bool:
-        return bool(self.allow_values) and value_hash(secret) in self.allow_values
-
-
-def value_hash(secret: str) -> str:
-    """How allow_values names an accepted value: its SHA-256, never the value."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
+        return bool(self.allow_values) and matches_allowed(secret, self.allow_values)
 
 
 def _toml_load(path: str) -> dict[str, Any]:
@@ -127,6 +127,8 @@ def parse(section: dict[str, Any], *, source: str = "configuration") -> Config:
         keywords=tuple(_keywords(section, source)),
         rules=tuple(_rules(section, source)),
         cache=_bool(section, "cache", source),
+        allow_unscannable=_bool(section, "allow_unscannable", source),
+        packs=tuple(_packs(section, source)),
         source=source,
     )
 
@@ -159,6 +161,16 @@ def _bool(section: dict[str, Any], key: str, source: str) -> bool:
     return value
 
 
+def _packs(section: dict[str, Any], source: str) -> list[str]:
+    from docsecrets.packs import PACKS
+
+    names = _strings(section, "packs", source)
+    for name in names:
+        if name not in PACKS:
+            raise ConfigError(f"{source}: packs: unknown pack {name!r}; known: {', '.join(sorted(PACKS))}")
+    return sorted(set(names))
+
+
 def _severity(value: Any, where: str) -> Severity:
     try:
         return Severity.parse(str(value))
@@ -168,9 +180,15 @@ def _severity(value: Any, where: str) -> Severity:
 
 def _hashes(section: dict[str, Any], source: str) -> list[str]:
     values = _strings(section, "allow_values", source)
-    for value in values:
-        if not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise ConfigError(f"{source}: allow_values holds SHA-256 hashes (64 hex digits), not values: {value[:8]}…")
+    for number, value in enumerate(values, 1):
+        if ALLOW_FORM.fullmatch(value):
+            continue
+        # never echo the entry: a user may have pasted the value itself
+        if re.fullmatch(r"[0-9a-fA-F]{64}", value):
+            raise ConfigError(f"{source}: allow_values entry {number} is a plain SHA-256, which a short password "
+                              "falls to in seconds; replace it with the output of `docsecrets hash-value`")
+        raise ConfigError(f"{source}: allow_values entry {number} is not a 'scrypt:<salt>:<hash>' value from "
+                          "`docsecrets hash-value` (values themselves never go in the configuration)")
     return values
 
 

@@ -177,7 +177,9 @@ def _walk_budget(batch: Batch, settings: Settings, skipped: list[FileResult]) ->
         top, folder = stack.pop()
         candidates, subfolders = list_folder(folder, root_real=os.path.realpath(top or "."), patterns=excludes)
         for candidate in candidates:
-            if candidate.skipped:
+            if candidate.error:
+                skipped.append(_unreachable(candidate.path, candidate.error))
+            elif candidate.skipped:
                 skipped.append(FileResult(path=candidate.path, skipped=candidate.skipped))
             else:
                 files.append(candidate.path)
@@ -408,7 +410,7 @@ class _SharedFeeder(_Feeder):
             try:
                 info = os.stat(path)
             except OSError as exc:
-                collect(FileResult(path=relative, skipped=f"cannot access: {exc.strerror or exc}"))
+                collect(_unreachable(relative, f"cannot access: {exc.strerror or exc}"))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 folder = "" if relative == "." else relative
@@ -434,7 +436,9 @@ class _SharedFeeder(_Feeder):
             listings += 1
             for candidate in candidates:
                 relative = _relative(candidate.path, self.root)
-                if candidate.skipped:
+                if candidate.error:
+                    self.collect(_unreachable(relative, candidate.error))
+                elif candidate.skipped:
                     self.collect(FileResult(path=relative, skipped=candidate.skipped))
                 else:
                     self.files.append(relative)
@@ -471,6 +475,9 @@ class _ShippingFeeder(_Feeder):
         limit = self.options.limits.max_file_size
         for candidate in iter_files(paths, excludes=self.options.excludes + self.options.config.exclude):
             relative = _relative(candidate.path, self.root)
+            if candidate.error:
+                self.collect(_unreachable(relative, candidate.error))
+                continue
             if candidate.skipped:
                 self.collect(FileResult(path=relative, skipped=candidate.skipped))
                 continue
@@ -484,8 +491,7 @@ class _ShippingFeeder(_Feeder):
                     size = info.st_size
                     data = handle.read(limit + 1) if size <= limit else None
             except OSError as exc:
-                reason = f"cannot read: {exc.strerror or exc}"
-                self.collect(FileResult(path=relative, errors=(FileError(path=relative, error=reason),)))
+                self.collect(_unreachable(relative, f"cannot read: {exc.strerror or exc}"))
                 continue
             yield relative, size, data
 
@@ -504,6 +510,11 @@ class _ShippingFeeder(_Feeder):
             shipped.append(item)
             total += size
         return Batch(shipped=tuple(shipped)) if shipped else None
+
+
+def _unreachable(path: str, reason: str) -> FileResult:
+    """A file or folder the walk could not reach: an error, as in a local sweep."""
+    return FileResult(path=path, errors=(FileError(path=path, error=reason, kind="unreadable"),))
 
 
 def _relative(path: str, root: str) -> str:

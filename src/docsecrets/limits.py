@@ -19,6 +19,9 @@ class Limits:
     max_cells: int = 20_000_000  # cells of one workbook
     max_pages: int = 5_000  # pages of one PDF
     max_segment_chars: int = 2_000_000  # one segment longer than this is cut (rules see the head)
+    # findings of one top-level file: past it the file is reported unscannable (kind "limit"), so a
+    # file of 300,000 `password=` lines costs neither the worker nor the parent its memory
+    max_findings: int = 1_000
     timeout: float = 60.0  # wall-clock seconds for one top-level file (enforced by the worker pool)
     memory: int = 1024 * MiB  # address-space cap of a worker process
 

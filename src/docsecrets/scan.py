@@ -3,20 +3,26 @@
 A parser that hangs or balloons is killed, its file reported with the reason, and the worker
 replaced; nothing else is lost. Workers return plain data (FileResult), and results come
 back sorted by path whatever the scheduling.
+
+Workers die with the pool: they ignore SIGINT (the parent handles Ctrl-C and kills them),
+hold no end of another worker's pipe, and on Linux get SIGKILL when the parent dies.
+The path `-` reads one document from standard input, in a worker like any file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import fnmatch
 import multiprocessing
 import os
+import signal
 import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
     from docsecrets.cache import Cache
 
 ResultCallback = Callable[[FileResult], None]
+STDIN = "-"
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,20 +46,41 @@ class ScanOptions:
     excludes: tuple[str, ...] = DEFAULT_EXCLUDES
     isolate: bool = True  # run readers in worker processes (False: in this process, for tests)
     config: Config = field(default_factory=Config)
+    # (st_dev, st_ino) of files never scanned: the report being written, the baseline
+    own_files: frozenset[tuple[int, int]] = frozenset()
 
 
-def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
-    """Read one regular file and scan it, in the current process."""
+@dataclass(frozen=True, slots=True)
+class _Task:
+    path: str
+    identity: tuple[int, int] | None = None  # what the walk saw; another file there is not read
+    follow: bool = True  # False: the walk saw a regular file, so a symlink there now is refused
+
+
+def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None, *,
+              identity: tuple[int, int] | None = None, follow: bool = True, stdin_fd: int = 0) -> FileResult:
+    """Read one regular file (or `-`: standard input) and scan it, in the current process."""
     from docsecrets.engine import scan_bytes  # the engine pulls in the rules: workers pay, not the CLI
 
+    if path == STDIN:
+        return _scan_stdin(stdin_fd, limits, config)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, flags)
     except OSError as exc:
-        reason = "vanished before it could be read" if exc.errno == errno.ENOENT else \
-            f"cannot open: {exc.strerror or exc}"
+        if exc.errno == errno.ENOENT:
+            reason = "vanished before it could be read"
+        elif exc.errno == errno.ELOOP and not follow:
+            reason = "replaced by a symbolic link since the walk: not followed"
+        else:
+            reason = f"cannot open: {exc.strerror or exc}"
         return _error_result(path, reason, "unreadable")
     try:
         info = os.fstat(fd)
+        if identity is not None and (info.st_dev, info.st_ino) != identity:
+            return _error_result(path, "replaced by another file since the walk: not read", "unreadable")
         if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO/device since the walk
             return FileResult(path=path, skipped="not a regular file: never read")
         if info.st_size > limits.max_file_size:
@@ -66,25 +95,77 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
     return scan_bytes(data, path=path, limits=limits, config=config)
 
 
+def _scan_stdin(fd: int, limits: Limits, config: Config | None) -> FileResult:
+    from docsecrets.engine import scan_bytes
+
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limits.max_file_size:
+            chunk = os.read(fd, min(1 << 20, limits.max_file_size + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        return _error_result(STDIN, f"cannot read standard input: {exc.strerror or exc}", "unreadable")
+    if size > limits.max_file_size:
+        return _error_result(STDIN, f"unscannable: standard input is over the size limit "
+                                    f"({limits.max_file_size:,} bytes; see --max-file-size)", "limit")
+    return scan_bytes(b"".join(chunks), path=STDIN, limits=limits, config=config)
+
+
+@dataclass(frozen=True, slots=True)
+class BytesTask:
+    """A document already in memory (a fetched URL, a git blob), never written to disk.
+
+    Its result is filed under `path`; it is read (format hints, fingerprints) as `name` when
+    given: a git blob is filed under its id and read as the file it was committed as.
+    """
+
+    path: str
+    data: bytes = field(repr=False)
+    name: str | None = None
+
+
+Task = _Task | BytesTask
+
+
+def _scan_task(task: BytesTask, limits: Limits, config: Config) -> FileResult:
+    from docsecrets.engine import scan_bytes
+
+    result = scan_bytes(task.data, path=task.name or task.path, limits=limits, config=config)
+    return result if task.name is None else replace(result, path=task.path)
+
+
 def _error_result(path: str, reason: str, kind: str) -> FileResult:
     return FileResult(path=path, errors=(FileError(path=path, error=reason, kind=kind),))
 
 
 def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
                on_result: ResultCallback | None = None, cache: Cache | None = None) -> list[FileResult]:
-    """Scan every file under `paths`; with a cache, unchanged files are not read again."""
+    """Scan every file under `paths` (`-`: standard input); with a cache, unchanged files are not read again."""
     results: list[FileResult] = []
-    tasks: list[str] = []
+    tasks: list[_Task] = []
 
     def collect(result: FileResult) -> None:
         results.append(result)
         if on_result:
             on_result(result)
 
+    paths = list(paths)
+    if STDIN in paths:
+        tasks.append(_Task(STDIN))
     stats: dict[str, os.stat_result] = {}
-    for candidate in iter_files(paths, excludes=options.excludes + options.config.exclude):
+    for candidate in iter_files([p for p in paths if p != STDIN],
+                                excludes=options.excludes + options.config.exclude):
+        if candidate.error:
+            collect(_error_result(candidate.path, candidate.error, "unreadable"))
+            continue
+        if candidate.skipped is None and candidate.identity in options.own_files:
+            candidate = dataclasses.replace(candidate, skipped="docsecrets' own report or baseline: not scanned")
         if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
-            candidate = type(candidate)(candidate.path, skipped="allowlisted path (configuration)")
+            candidate = dataclasses.replace(candidate, skipped="allowlisted path (configuration)")
         if candidate.skipped:
             collect(FileResult(path=candidate.path, skipped=candidate.skipped))
             continue
@@ -99,7 +180,7 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
                     collect(hit)
                     continue
                 stats[candidate.path] = info
-        tasks.append(candidate.path)
+        tasks.append(_Task(candidate.path, candidate.identity, candidate.follow))
 
     def collect_and_remember(result: FileResult) -> None:
         collect(result)
@@ -107,10 +188,58 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
             cache.put(result.path, stats[result.path], result)
 
     if not options.isolate:
-        for path in tasks:
-            collect_and_remember(scan_file(path, options.limits, options.config))
+        for task in tasks:
+            collect_and_remember(scan_file(task.path, options.limits, options.config, identity=task.identity,
+                                           follow=task.follow))
     else:
         _Pool(options).run(tasks, collect_and_remember)
+    results.sort(key=lambda r: r.path)
+    return results
+
+
+def scan_stream(items: Iterable[BytesTask | FileResult], *, options: ScanOptions = ScanOptions(),
+                on_result: ResultCallback | None = None, batch_bytes: int = 64 * 1024 * 1024,
+                batch_count: int = 256) -> list[FileResult]:
+    """Scan documents held in memory as a producer yields them (a crawl, a git history).
+
+    Each BytesTask goes through the same readers, limits and worker isolation as a file of
+    `scan_paths`; a FileResult (an error the producer met: an unreachable URL, a missing blob)
+    is passed through. Items are taken in batches of about `batch_bytes`, so memory stays
+    bounded however much the producer has to give.
+    """
+    results: list[FileResult] = []
+
+    def collect(result: FileResult) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    batch: list[BytesTask] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if options.isolate:
+            _Pool(options).run(batch, collect)
+        else:
+            for task in batch:
+                collect(_scan_task(task, options.limits, options.config))
+        batch.clear()
+        size = 0
+
+    for item in items:
+        if isinstance(item, FileResult):
+            collect(item)
+            continue
+        if item.path and _allowlisted(item.path, options.config.allow_paths):
+            collect(FileResult(path=item.path, skipped="allowlisted path (configuration)"))
+            continue
+        batch.append(item)
+        size += len(item.data)
+        if size >= batch_bytes or len(batch) >= batch_count:
+            flush()
+    if batch:
+        flush()
     results.sort(key=lambda r: r.path)
     return results
 
@@ -128,7 +257,17 @@ def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
-def _worker_main(conn: Connection, limits: Limits, config: Config) -> None:
+def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: list[Connection], parent: int,
+                 stdin_fd: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and kills us), so no
+    # worker prints a traceback. The parent's own handlers were copied by fork: drop them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the fork (see _Pool._spawn)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    _die_with_parent(parent)
+    for other in inherited:  # the parent's ends of our pipe and of earlier workers' pipes
+        other.close()
     # Whatever a reader library prints must never reach the report on standard output
     # (one stray line breaks a JSON document): results travel back through the pipe only.
     try:
@@ -146,21 +285,40 @@ def _worker_main(conn: Connection, limits: Limits, config: Config) -> None:
         pass
     while True:
         try:
-            path = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if task is None:
             return
+        path = task.path
         try:
-            result = scan_file(path, limits, config)
+            if isinstance(task, BytesTask):
+                result = _scan_task(task, limits, config)
+            else:
+                result = scan_file(path, limits, config, identity=task.identity, follow=task.follow,
+                                   stdin_fd=stdin_fd)
         except MemoryError:
             result = _error_result(path, "unscannable: memory limit exceeded", "memory")
         except BaseException as exc:  # noqa: BLE001 - e.g. a Rust panic from a native reader
-            result = _error_result(path, f"unscannable: reader failed: {type(exc).__name__}: {exc}", "internal")
+            result = _error_result(path, f"unscannable: reader failed: {type(exc).__name__}", "internal")
         try:
             conn.send(result)
         except MemoryError:
             conn.send(_error_result(path, "unscannable: memory limit exceeded", "memory"))
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, the kernel kills this worker when the parent dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
 
 
 @dataclass(slots=True)
@@ -175,6 +333,7 @@ class _Worker:
 class _Pool:
     options: ScanOptions
     workers: list[_Worker] = field(default_factory=list)
+    stdin_fd: int = -1
 
     def _context(self) -> Any:
         methods = multiprocessing.get_all_start_methods()
@@ -184,32 +343,47 @@ class _Pool:
     def _spawn(self) -> _Worker:
         ctx = self._context()
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_worker_main, args=(child, self.options.limits, self.options.config), daemon=True)
-        process.start()
+        # a forked worker holds copies of the parent's ends of every pipe: it closes them, so it
+        # sees EOF when the parent dies (spawned workers hold none)
+        inherited = [w.conn for w in self.workers] + [parent] if ctx.get_start_method() == "fork" else []
+        process = ctx.Process(target=_worker_main, daemon=True,
+                              args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
+                                    self.stdin_fd))
+        # no signal between the fork and the worker's own handlers: it would run the parent's
+        # handler in the child (a traceback on Ctrl-C)
+        masked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            process.start()
+        finally:
+            if masked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, masked)
         child.close()
         return _Worker(process=process, conn=parent)
 
-    def run(self, tasks: list[str], collect: ResultCallback) -> None:
+    def run(self, tasks: Sequence[Task], collect: ResultCallback) -> None:
         if not tasks:
             return
         jobs = self.options.jobs or os.cpu_count() or 1
         if jobs > 1 and len(tasks) > 1:
             import docsecrets.engine  # noqa: F401  (forked workers inherit it instead of each importing it)
+        if any(task.path == STDIN for task in tasks):
+            self.stdin_fd = os.dup(0)  # multiprocessing points a worker's own fd 0 at /dev/null
         pending = deque(tasks)
-        self.workers = [self._spawn() for _ in range(min(jobs, len(tasks)))]
         timeout = self.options.limits.timeout
         try:
+            for _ in range(min(jobs, len(tasks))):
+                self.workers.append(self._spawn())
             while pending or any(w.path for w in self.workers):
                 for index, worker in enumerate(self.workers):
                     if worker.path is None and pending:
-                        path = pending.popleft()
+                        task = pending.popleft()
                         try:
-                            worker.conn.send(path)
+                            worker.conn.send(task)
                         except OSError:
                             self._replace(index)
                             worker = self.workers[index]
-                            worker.conn.send(path)
-                        worker.path, worker.deadline = path, time.monotonic() + timeout
+                            worker.conn.send(task)
+                        worker.path, worker.deadline = task.path, time.monotonic() + timeout
                 busy = [w for w in self.workers if w.path]
                 if not busy:
                     continue
@@ -232,8 +406,15 @@ class _Pool:
                         collect(_error_result(worker.path, f"unscannable: timed out after {timeout:g} s "
                                                            "(reader killed; see --timeout)", "timeout"))
                         self._replace(index)
-        finally:
+        except BaseException:  # a signal, an interrupt, a failing callback: no worker outlives the pool
+            self._kill()
+            raise
+        else:
             self._shutdown()
+        finally:
+            if self.stdin_fd >= 0:
+                os.close(self.stdin_fd)
+                self.stdin_fd = -1
 
     def _replace(self, index: int) -> None:
         old = self.workers[index]
@@ -241,6 +422,14 @@ class _Pool:
         old.process.join(5)
         old.conn.close()
         self.workers[index] = self._spawn()
+
+    def _kill(self) -> None:
+        for worker in self.workers:
+            worker.process.kill()
+        for worker in self.workers:
+            worker.process.join(5)
+            worker.conn.close()
+        self.workers = []
 
     def _shutdown(self) -> None:
         for worker in self.workers:
@@ -254,6 +443,7 @@ class _Pool:
                 worker.process.kill()
                 worker.process.join(2)
             worker.conn.close()
+        self.workers = []
 
 
 def _death_reason(exit_code: int | None) -> str:

@@ -38,6 +38,7 @@ _MAIL_HEADER = re.compile(
     rb"^(received|from|to|subject|date|message-id|mime-version|return-path|delivered-to|x-[\w-]+|"
     rb"content-type|reply-to|cc):[ \t]", re.IGNORECASE)
 _TAR_MAGIC_OFFSET = 257
+_DICOM_MAGIC_OFFSET = 128  # "DICM" after a 128-byte preamble (DICOM part 10 files and DICOMDIR)
 
 
 def suffix_of(name: str) -> str:
@@ -61,6 +62,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "xls" if fmt == "ole" and suffix in ("xls", "xlt", "xla") else fmt
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data, suffix)
+    if _is_dicom(data):
+        return "dicom"  # read only by the health pack (docsecrets.packs.PACK_FORMATS)
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\x1f\x8b"):
@@ -85,6 +88,14 @@ def sniff(data: bytes, name: str = "") -> str:
             return "pkcs12"
         return "binary"
     return _sniff_text(text_head, suffix)
+
+
+def _is_dicom(data: bytes) -> bool:
+    """"DICM" after a binary preamble: a text or PDF file that happens to hold those four bytes
+    at offset 128 is still read as what it is (without the health pack DICOM is not read)."""
+    preamble = data[:_DICOM_MAGIC_OFFSET]
+    return (data[_DICOM_MAGIC_OFFSET:_DICOM_MAGIC_OFFSET + 4] == b"DICM" and b"\x00" in preamble
+            and not preamble.startswith(b"%PDF"))
 
 
 def _sniff_ole(data: bytes) -> str:
@@ -139,6 +150,20 @@ def _sniff_zip(data: bytes, suffix: str) -> str:
     if "content.xml" in names and suffix in ("ods", "odt", "odp"):
         return suffix
     return "zip"
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
+def reads_as_text(data: bytes) -> bool:
+    """Whether the whole of `data` is text: UTF-16 with a BOM, or bytes with no NUL and at most
+    1% other control characters (what a reader falls back to when a format's magic lied)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not data or b"\x00" in data:
+        return False
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls <= max(4, len(data) // 100)
 
 
 def _text_head(head: bytes) -> str | None:

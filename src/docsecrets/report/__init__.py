@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from docsecrets.types import FileResult, Finding, Severity
+from docsecrets.types import FileError, FileResult, Finding, Severity
+
+if TYPE_CHECKING:
+    from docsecrets.rules.base import Rule
+
+# An encrypted document is a finding (DS000), which --fail-on, severities and the baseline govern;
+# every other error is a file that could not be scanned and fails the gate.
+GATE_EXEMPT_KINDS = frozenset({"encrypted"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -13,6 +22,7 @@ class Report:
     elapsed: float = 0.0
     show_secrets: bool = False
     min_severity: Severity = Severity.LOW
+    rules: tuple[Rule, ...] = ()  # the configuration's custom rules (docsecrets' own are in RULES)
 
     def findings(self) -> list[Finding]:
         return [f for r in self.results for f in r.findings if f.severity >= self.min_severity]
@@ -20,6 +30,10 @@ class Report:
     def errors(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
         return [(printable(e.path), printable(e.error), e.kind, tuple(printable(c) for c in e.chain))
                 for r in self.results for e in r.errors]
+
+    def unscannable(self) -> list[FileError]:
+        """The errors that fail the gate (unless --allow-unscannable)."""
+        return [e for r in self.results for e in r.errors if e.kind not in GATE_EXEMPT_KINDS]
 
     def scanned(self) -> int:
         return sum(1 for r in self.results if r.skipped is None)
@@ -39,6 +53,23 @@ def printable(path: str) -> str:
         return path
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def safe(text: str) -> str:
+    """`printable`, with control characters (C0, C1, DEL, line separators, bidi overrides) written
+    as escapes: a file name holding a newline cannot start a line of its own (a GitHub `::warning`
+    workflow command), nor an escape sequence repaint the terminal."""
+    return _CONTROL.sub(_escape_control, printable(text))
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def display_path(finding_path: str, chain: tuple[str, ...]) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from docsecrets import __version__
-from docsecrets.report import Report, display_path, printable
-from docsecrets.rules import RULES
+from docsecrets.report import GATE_EXEMPT_KINDS, Report, display_path, printable
+from docsecrets.rules import RULES, Rule
 from docsecrets.types import Finding, Severity
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,8 +30,7 @@ def _uri(path: str) -> str:
     return quote(normalised, safe="/:@-._~")
 
 
-def _rule_descriptor(index: int) -> dict[str, Any]:
-    rule = RULES[index]
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule.name,
@@ -95,10 +94,27 @@ def _result(finding: Finding, rule_index: dict[str, int], report: Report) -> dic
     return result
 
 
+def _rules(report: Report) -> list[Rule]:
+    """docsecrets' rules, the configuration's custom rules, and any other rule a finding names."""
+    rules = list(RULES)
+    known = {rule.id for rule in rules}
+    for rule in report.rules:
+        if rule.id not in known:
+            rules.append(rule)
+            known.add(rule.id)
+    for finding in report.findings():
+        if finding.rule_id not in known:
+            rules.append(Rule(id=finding.rule_id, name=finding.rule_name, severity=finding.severity,
+                              description=finding.description or finding.rule_name))
+            known.add(finding.rule_id)
+    return rules
+
+
 def render(report: Report) -> str:
-    rule_index = {rule.id: i for i, rule in enumerate(RULES)}
+    rules = _rules(report)
+    rule_index = {rule.id: i for i, rule in enumerate(rules)}
     notifications = [
-        {"level": "error", "message": {"text": f"{display_path(path, chain)}: {error}"},
+        {"level": "warning" if kind in GATE_EXEMPT_KINDS else "error", "message": {"text": f"{display_path(path, chain)}: {error}"},
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}],
          "properties": {"kind": kind}}
         for path, error, kind, chain in report.errors()
@@ -109,10 +125,11 @@ def render(report: Report) -> str:
             "version": __version__,
             "semanticVersion": __version__,
             "informationUri": "https://pypi.org/project/docsecrets/",
-            "rules": [_rule_descriptor(i) for i in range(len(RULES))],
+            "rules": [_rule_descriptor(rule) for rule in rules],
         }},
         "results": [_result(f, rule_index, report) for f in report.findings()],
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": not report.unscannable(),
+                         "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
     }
     return json.dumps({"$schema": _SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"

@@ -1,8 +1,9 @@
-"""Human output: one line per finding, then a summary line. Secrets redacted by default."""
+"""Human output: one line per finding, the files that could not be scanned with their reasons,
+then a summary line. Secrets redacted by default; control characters in names escaped."""
 
 from __future__ import annotations
 
-from docsecrets.report import Report, display_path
+from docsecrets.report import GATE_EXEMPT_KINDS, Report, display_path, safe
 from docsecrets.types import Severity
 
 
@@ -16,13 +17,14 @@ def render(report: Report, *, color: bool = False) -> str:
         hidden = f"  [hidden: {finding.hidden}]" if finding.hidden else ""
         detail = f"  ({finding.description})" if finding.description else ""
         if not finding.secret and not finding.redacted:  # a whole-file finding: an encrypted document
-            lines.append(f"{where}: {severity} {finding.rule_id} {finding.rule_name}{detail}{hidden}")
-            continue
-        lines.append(f"{where}: {finding.location.describe()}: {severity} {finding.rule_id} {finding.rule_name}: "
-                     f"{report.shown_secret(finding)}{detail}{hidden}")
+            head, tail = f"{where}: ", f" {finding.rule_id} {finding.rule_name}{detail}{hidden}"
+        else:
+            head = f"{where}: {finding.location.describe()}: "
+            tail = f" {finding.rule_id} {finding.rule_name}: {report.shown_secret(finding)}{detail}{hidden}"
+        lines.append(safe(head) + severity + safe(tail))
     for path, error, kind, chain in report.errors():
-        if kind != "encrypted":  # encrypted documents are already listed as DS000 findings
-            lines.append(f"{display_path(path, chain)}: ERROR {error}")
+        if kind not in GATE_EXEMPT_KINDS:  # encrypted documents are already listed as DS000 findings
+            lines.append(safe(f"{display_path(path, chain)}: ERROR {error}"))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

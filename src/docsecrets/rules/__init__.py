@@ -8,6 +8,7 @@ SARIF and baselines: ids are permanent.
 
 from __future__ import annotations
 
+from docsecrets.rules.health import HEALTH_RULES
 from docsecrets.rules.base import Match, Rule, TextRule
 from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     GOOGLE_API_KEY,
     GITHUB_FINE_GRAINED,
     KEY_STORE,
+    *HEALTH_RULES,  # opt-in: reported only with the health pack (--pii)
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
