@@ -20,7 +20,7 @@ from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
-from docsecrets.rules.table_password import TableReader
+from docsecrets.rules.table_password import TableHit, TableReader
 from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
 from docsecrets.types import (
     Cell,
@@ -187,6 +187,8 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
                           inherited=inherited)
             elif isinstance(item, Member):
                 _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+        for reader in tables.values():  # tables still buffering rows to decide a column
+            _emit_table_hits(list(reader.flush()), reader, chain=chain, out=out, inherited=inherited)
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
@@ -262,18 +264,37 @@ def _cell_location(row: Row, cell: Cell) -> Location:
                     column=cell.column)
 
 
+def _table_match(hit: TableHit) -> Match:
+    return Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret), description=f"column '{hit.label}'",
+                 is_password=hit.is_password, priority=_TABLE_PRIORITY)
+
+
+def _emit_table_hits(found: list[TableHit], reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
+                     inherited: str | None) -> None:
+    """Hits on rows a table reader held back until it could decide a column."""
+    by_row: dict[int, tuple[Row, list[tuple[Cell, Match]]]] = {}
+    for hit in found:
+        if hit.row is not None:
+            by_row.setdefault(id(hit.row), (hit.row, []))[1].append((hit.cell, _table_match(hit)))
+    for row, hits in by_row.values():
+        _report_row_hits(row, hits, reader, chain=chain, out=out, inherited=inherited)
+
+
 def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
               inherited: str | None) -> None:
     hits: list[tuple[Cell, Match]] = []
-    for hit in reader.read(row):
-        hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
-                                     description=f"column '{hit.label}'", is_password=hit.is_password,
-                                     priority=_TABLE_PRIORITY)))
+    found = list(reader.read(row))
+    _emit_table_hits(found, reader, chain=chain, out=out, inherited=inherited)
+    hits.extend((hit.cell, _table_match(hit)) for hit in found if hit.row is None)
     for cell in row.cells:
         if len(cell.text) >= 4:
             hits.extend((cell, match) for match in scan_text(cell.text, out.rules.text_rules))
-    if not hits:
-        return
+    if hits:
+        _report_row_hits(row, hits, reader, chain=chain, out=out, inherited=inherited)
+
+
+def _report_row_hits(row: Row, hits: list[tuple[Cell, Match]], reader: TableReader, *, chain: tuple[str, ...],
+                     out: _Collector, inherited: str | None) -> None:
     row_text = " | ".join(c.text for c in row.cells)
     for cell, match in _dedupe_cells(hits):
         rule, severity, description = match.rule, match.severity, match.description

@@ -70,7 +70,9 @@ class CommandLinePasswords:
         for found in _CLI.finditer(text):
             group = "pw" if found.group("pw") else "pw2"
             password = found.group(group)
-            if filters.not_a_secret(password):
+            if password[:1] in "\"'" and password[-1:] == password[:1] and len(password) > 2:
+                password = password[1:-1]  # mysql -p"X"
+            if filters.not_a_secret(password) or password.startswith("$"):
                 continue
             yield Match(rule=CLI_PASSWORD, secret=password, start=found.start(group), end=found.end(group),
                         priority=12, description="password on a command line")
