@@ -21,6 +21,7 @@ from docsecrets.config import Config
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
+from docsecrets.rules.web_root import sql_rows, sql_schema
 from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
 from docsecrets.types import (
     Cell,
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 
 _TABLE_PRIORITY = 18
 # Rules that read a value after a label: in source code only a string literal is a value.
-_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102", "DS112"})
+# (Command lines, DS112, are read in scripts too: their rules refuse variables and expressions.)
+_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102"})
 _QUOTES = "\"'`"
 
 
@@ -177,10 +179,13 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
         out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
         return fmt
     tables: dict[str, TableReader] = {}
+    sql_tables: dict[str, list[str]] = {}  # CREATE TABLE columns of an SQL dump, for INSERTs in later blocks
     try:
         for item in extractor(data, ctx):
             if isinstance(item, Segment):
                 _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
+                if fmt == "text" and ("CREATE" in item.text or sql_tables):
+                    _scan_sql_block(item, sql_tables, chain=chain, out=out, inherited=inherited)
             elif isinstance(item, Row):
                 _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
                           chain=chain, out=out,
@@ -241,6 +246,18 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
         out.add(rule=rule, secret=match.secret, location=segment.location.with_line_offset(line_offset),
                 chain=chain, hidden=hidden, description=description, priority=match.priority,
                 severity=severity, confidence=match.confidence)
+
+
+def _scan_sql_block(segment: Segment, tables: dict[str, list[str]], *, chain: tuple[str, ...], out: _Collector,
+                    inherited: str | None) -> None:
+    """INSERT rows of an SQL dump read against the CREATE TABLE of an earlier block (bounded)."""
+    if tables and "CREATE" not in segment.text.upper():
+        for match in sql_rows(segment.text, tables):
+            out.add(rule=match.rule, secret=match.secret, chain=chain, hidden=segment.hidden or inherited,
+                    location=segment.location.with_line_offset(segment.text.count("\n", 0, match.start)),
+                    description=match.description, priority=match.priority)
+    if len(tables) < 200:
+        tables.update(sql_schema(segment.text))
 
 
 def _line_window(text: str, position: int, spread: int = 1) -> str:

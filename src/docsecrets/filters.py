@@ -126,7 +126,8 @@ def is_code_reference(value: str) -> bool:
 
 def is_common_password(value: str) -> bool:
     """One of the handful of passwords every awareness slide lists ("123456", "azerty")."""
-    return fold(value.strip()) in _COMMON_PASSWORDS
+    value = fold(value.strip())
+    return value in _COMMON_PASSWORDS or value.isdigit() and ("123456" in value or len(set(value)) == 1)
 
 
 def is_known_example(value: str) -> bool:

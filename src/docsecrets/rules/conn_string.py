@@ -72,7 +72,8 @@ class CommandLinePasswords:
             password = found.group(group)
             if password[:1] in "\"'" and password[-1:] == password[:1] and len(password) > 2:
                 password = password[1:-1]  # mysql -p"X"
-            if filters.not_a_secret(password) or password.startswith("$"):
+            if filters.not_a_secret(password) or password.startswith("$") or any(c in password for c in "\"'+(){}[]`") or \
+                    "${" in password or "$(" in password:
                 continue
             yield Match(rule=CLI_PASSWORD, secret=password, start=found.start(group), end=found.end(group),
                         priority=12, description="password on a command line")

@@ -19,6 +19,7 @@ from docsecrets import filters
 from docsecrets.rules.base import Rule
 from docsecrets.rules.kv_password import looks_like_key, pair_label, pair_password
 from docsecrets.rules.vocabulary import (
+    AMBIGUOUS_TERMS,
     HEADER_WORDS,
     NOT_A_PASSWORD_COLUMN,
     PASSWORD_RE,
@@ -133,6 +134,8 @@ class _Column:
     secret_kind: bool  # a key/token column rather than a password column
     inferred: bool = False  # decided from its values and neighbours, not from a password header
     accounts: bool = True  # its table names accounts or machines (a login or target column)
+    seen: int = 0  # values read, and how many of them were common passwords (awareness lists)
+    common: int = 0
 
 
 @dataclass(slots=True)
@@ -263,6 +266,15 @@ class TableReader:
             if secret is not None and _loose_password_shape(secret):
                 yield TableHit(rule=TABLE_PASSWORD, cell=cell, secret=secret, label=first.text.strip())
 
+    @staticmethod
+    def _awareness(column: _Column, secret: str) -> bool:
+        """In a table naming no account: a common password, or any value once most seen were common."""
+        column.seen += 1
+        if filters.is_common_password(secret):
+            column.common += 1
+            return True
+        return column.common >= 2 and column.common * 2 >= column.seen
+
     def _column_hits(self, row: Row, cells: list[Cell]) -> Iterator[TableHit]:
         for cell in cells:
             column = self.columns.get(cell.column)
@@ -275,7 +287,7 @@ class TableReader:
                 if not looks_like_key(secret) or filters.not_a_secret(secret, allow_other_data=True):
                     continue
                 yield TableHit(rule=TABLE_SECRET, cell=cell, secret=secret, label=column.label, is_password=False)
-            elif not column.accounts and filters.is_common_password(secret):
+            elif not column.accounts and self._awareness(column, secret):
                 continue  # "Rang | Mot de passe | 123456": a list of the worst passwords, nobody's account
             else:
                 yield TableHit(rule=TABLE_PASSWORD, cell=cell, secret=secret, label=column.label)
@@ -346,7 +358,8 @@ def _is_header_row(cells: list[Cell], labels: dict[int, str | None]) -> bool:
     """A header row: its other cells read as column names too (or it stands alone)."""
     others = [c for c in cells if labels[c.column] is None]
     if not others:
-        return True
+        # a lone "passe" is the end of a wrapped cell ("10 derniers mots de / passe"), not a header
+        return len(cells) > 1 or fold(cells[0].text.strip().rstrip(":").strip()) not in AMBIGUOUS_TERMS
     if any(_VALUE_LIKE.search(c.text) for c in others):
         return False  # a URL, an address or a password-looking word: this row holds data
     header_like = sum(1 for c in others if _is_header_like(c.text))
