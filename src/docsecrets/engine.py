@@ -251,7 +251,7 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
 def _scan_sql_block(segment: Segment, tables: dict[str, list[str]], *, chain: tuple[str, ...], out: _Collector,
                     inherited: str | None) -> None:
     """INSERT rows of an SQL dump read against the CREATE TABLE of an earlier block (bounded)."""
-    if tables and "CREATE" not in segment.text.upper():
+    if tables and "CREATE" not in segment.text and "create" not in segment.text:
         for match in sql_rows(segment.text, tables):
             out.add(rule=match.rule, secret=match.secret, chain=chain, hidden=segment.hidden or inherited,
                     location=segment.location.with_line_offset(segment.text.count("\n", 0, match.start)),

@@ -19,6 +19,7 @@ from docsecrets.rules.remote_files import RDP_PASSWORD, VNC_PASSWORD, RdpPasswor
 from docsecrets.rules.table_password import TABLE_PASSWORD, TABLE_SECRET
 from docsecrets.rules.token_patterns import GITHUB_FINE_GRAINED, GOOGLE_API_KEY, PRIVATE_KEY, GitHubFineGrained, \
     GoogleApiKeys, PrivateKeys
+from docsecrets.rules.prose import ProsePasswords
 from docsecrets.rules.web_root import WebRootFiles
 from docsecrets.types import Severity
 
@@ -40,6 +41,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     PasswordAssignment(),
     UserSlashPassword(),
     WebRootFiles(),
+    ProsePasswords(),
 )
 
 RULES: tuple[Rule, ...] = (

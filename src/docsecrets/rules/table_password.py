@@ -86,6 +86,7 @@ status etat type port porta puerto contact contacto contatto ville city stadt ci
 abonne abonnes postal zip insee siret siren nif iban bic prix price preis precio prezzo montant amount
 """.split())
 _INFER_ROWS = 4  # data rows buffered before a column is decided
+_DIGIT = re.compile(r"\d")
 _HOSTNAME = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
 
 
@@ -405,6 +406,8 @@ def _cell_secret(text: str, label: str, *, allow_other_data: bool = False) -> st
 
 def _account_header(cells: list[Cell]) -> bool:
     """A header row of an account table: three or more column names, one of them a login."""
+    if len(cells) < 3 or any(_DIGIT.search(c.text) for c in cells):
+        return False
     if len(cells) < 3 or any(_VALUE_LIKE.search(c.text) or "_" in c.text or _DOTTED.search(fold(c.text))
                              for c in cells) or \
             sum(1 for c in cells if _is_header_like(c.text)) * 3 < len(cells) * 2:

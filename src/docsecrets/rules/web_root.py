@@ -45,6 +45,8 @@ _HASHED = re.compile(r"^(?:\$\d[a-z]?\$|\$apr1\$|\$argon2|\{(?:SHA|SSHA|MD5|CRYP
                      r"[A-Za-z0-9+/]{40,}={0,2}$|pbkdf2|sha\d+\$|md5\$|\*[0-9A-F]{40}$)", re.IGNORECASE)
 _RECORD_KEYS = frozenset({"login", "user", "username", "user name", "name", "host", "server", "url", "type",
                           "email", "mail", "domain", "port", "database", "db", "realm", "id", "account"})
+_CREATE_CUE = re.compile(r"create\s+table", re.IGNORECASE)
+_INSERT_CUE = re.compile(r"insert\s+into", re.IGNORECASE)
 _WP_DEFAULT = "put your unique phrase here"
 _MAX_ROWS = 2000  # rows of one INSERT read: enough to show a table of plaintext passwords
 
@@ -60,7 +62,7 @@ class WebRootFiles:
         if "define" in text and ("_KEY" in text or "_SALT" in text):
             yield from _wordpress(text)
         yield from _commands(text)
-        if "INSERT" in text.upper() and "VALUES" in text.upper():
+        if _INSERT_CUE.search(text):
             yield from _sql_dump(text)  # (an INSERT under a table created in an earlier block: the engine)
 
 
@@ -116,7 +118,7 @@ def _commands(text: str) -> Iterator[Match]:
 def sql_schema(text: str) -> dict[str, list[str]]:
     """Column names of every `CREATE TABLE` in a piece of an SQL dump, by lower-cased table name."""
     tables: dict[str, list[str]] = {}
-    if "CREATE" not in text.upper():
+    if not _CREATE_CUE.search(text):
         return tables
     for found in _CREATE.finditer(text):
         tables[found.group("table").lower()] = [c.group("name") for c in _COLUMN.finditer(found.group("body"))
@@ -128,7 +130,7 @@ def sql_schema(text: str) -> dict[str, list[str]]:
 def sql_rows(text: str, schema: dict[str, list[str]]) -> Iterator[Match]:
     """Plaintext passwords in the `INSERT` rows of `text`, read against `schema` (tables created
     earlier in the same dump) and the tables created in `text` itself."""
-    if "INSERT" not in text.upper():
+    if not _INSERT_CUE.search(text):
         return
     yield from _sql_dump(text, schema)
 

@@ -1,0 +1,61 @@
+"""Passwords written in sentences, away from their label, in seven languages; and prose about
+passwords (policies, awareness, examples, code) that must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from docsecrets.engine import scan_bytes
+from docsecrets.rules.prose import ProsePasswords, password_shaped
+
+
+def _prose(text: str) -> list[str]:
+    return [m.secret for m in ProsePasswords().scan(text)]
+
+
+def _all(text: str) -> list[str]:
+    return [f.secret for f in scan_bytes(text.encode(), path="notes.txt").findings]
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("the admin password was reset to Spring" + "Tide24 last Friday", "SpringTide24"),
+    ("the password (they asked us not to write it down) is Lab" + "Vendor!9", "LabVendor!9"),
+    ("Guest Wi-Fi key this month: Guest" + "Mar2024 - it rotates", "GuestMar2024"),
+    ("saisir le mot de passe\ncommun à tous les postes (voir annexe) :\nGe" + "Echo2019", "GeEcho2019"),
+    ("j'ai réinitialisé à Accueil!" + "24 comme demandé", "Accueil!24"),
+    ("pour le portail, le code est Presta" + "7733 (valable jusqu'en juin)", "Presta7733"),
+    ("Das Passwort lautet jetzt Winter" + "Berg7 bis Ende Mai", "WinterBerg7"),
+    ("el acceso al portal: la contraseña es Playa" + "Sol22 para todos", "PlayaSol22"),
+    ("la password è\nCollaudo" + "Lab#24 e va cambiata", "CollaudoLab#24"),
+    ("credenziali aggiornate, nuova: Nuova" + "Pwd88", "NuovaPwd88"),
+    ("het wachtwoord van de server is nu Zomer" + "Tijd9", "ZomerTijd9"),
+    ("a senha foi redefinida para Praia" + "Azul5", "PraiaAzul5"),
+    ("Das WLAN wurde zurückgesetzt auf Gast" + "Netz24", "GastNetz24"),
+])
+def test_password_away_from_its_label(text, secret) -> None:
+    assert _prose(text) == [secret]
+
+
+@pytest.mark.parametrize("text", [
+    "Ein sicheres Kennwort hat mindestens 12 Zeichen. Schlechte Beispiele: „Sommer2023“, „Passwort123“.",
+    "Examples of forbidden passwords: Password1, Welcome123.",
+    "Le mot de passe a été modifié le 12/03/2024 par M. Blanc.",
+    "Das Service-Passwort erhalten Sie beim Hersteller-Support nach Angabe der Seriennummer.",
+    "$pw = Read-Host; New-ADUser -AccountPassword $pw -ChangePasswordAtLogon $true",
+    "postgresql://user:password@localhost:5432/dbname",
+    "login user=ide0 password=****** result=OK",
+    'tar czf - build | 7z a -si -p"$ARCHIVE_PASSWORD" release.7z',
+    "Le mot de passe doit contenir au moins 12 caractères, dont une majuscule.",
+    "Votre nouveau mot de passe vous sera envoyé par SMS.",
+    "the password for your Office account is in the vault",
+])
+def test_prose_about_passwords_stays_silent(text) -> None:
+    assert _all(text) == []
+
+
+@pytest.mark.parametrize("value, shaped", [
+    ("Presta7733", True), ("Accueil!24", True), ("Hersteller-Support", False), ("New-ADUser", False),
+    ("release.7z", False), ("12/03/2024", False), ("soleil", False), ("ABC-1234", False),
+])
+def test_password_shape(value, shaped) -> None:
+    assert password_shaped(value) is shaped
