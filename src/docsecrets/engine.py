@@ -21,6 +21,7 @@ from docsecrets.config import Config
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
+from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
 from docsecrets.rules.web_root import sql_rows, sql_schema
 from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
 from docsecrets.types import (
@@ -180,18 +181,26 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
         return fmt
     tables: dict[str, TableReader] = {}
     sql_tables: dict[str, list[str]] = {}  # CREATE TABLE columns of an SQL dump, for INSERTs in later blocks
+    keys = KeyJoiner()  # a private key cut into one paragraph or cell per line
     try:
         for item in extractor(data, ctx):
             if isinstance(item, Segment):
+                _scan_joined(keys.feed(item.text, item.location, item.hidden or inherited), chain=chain, out=out)
                 _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
                 if fmt == "text" and ("CREATE" in item.text or sql_tables):
                     _scan_sql_block(item, sql_tables, chain=chain, out=out, inherited=inherited)
             elif isinstance(item, Row):
+                filled = [c for c in item.cells if c.text.strip()]
+                piece = filled[0] if len(filled) == 1 else None
+                _scan_joined(keys.feed(piece.text if piece else "", _cell_location(item, piece or item.cells[0])
+                                       if item.cells else item.location, item.hidden or inherited),
+                             chain=chain, out=out)
                 _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
                           chain=chain, out=out,
                           inherited=inherited)
             elif isinstance(item, Member):
                 _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+        _scan_joined(keys.flush(), chain=chain, out=out)
         for reader in tables.values():  # tables still buffering rows to decide a column
             _emit_table_hits(list(reader.flush()), reader, chain=chain, out=out, inherited=inherited)
     except EncryptedError as exc:
@@ -230,10 +239,12 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
     text = segment.text[: limits.max_segment_chars]
     if len(text) < 4:
         return
+    hidden = segment.hidden or inherited
+    if "\n" in text:
+        _scan_unwrapped(text, segment, chain=chain, out=out, hidden=hidden)
     matches = scan_text(text, out.rules.text_rules)
     if not matches:
         return
-    hidden = segment.hidden or inherited
     for match in matches:
         if segment.code and match.rule.id in _LITERAL_ONLY_IN_CODE and not _quoted(text, match.start, match.end):
             continue  # `password = get_password()`: an expression, not a value
@@ -246,6 +257,37 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
         out.add(rule=rule, secret=match.secret, location=segment.location.with_line_offset(line_offset),
                 chain=chain, hidden=hidden, description=description, priority=match.priority,
                 severity=severity, confidence=match.confidence)
+
+
+_SPLIT_RULE_IDS = frozenset({"DS200", "DS210", "DS211", "DS212"})  # whole-token rules worth re-reading
+
+
+def _scan_joined(blocks: Iterable[tuple[str, Location, str | None]], *, chain: tuple[str, ...],
+                 out: _Collector) -> None:
+    """Key blocks put back together from one paragraph or cell per line."""
+    for text, location, hidden in blocks:
+        for match in scan_text(text, tuple(r for r in out.rules.text_rules if r.rule.id == "DS210")):
+            out.add(rule=match.rule, secret=match.secret, location=location, chain=chain, hidden=hidden,
+                    description=f"{match.description} (one line per paragraph or cell)", priority=match.priority,
+                    severity=match.severity, confidence=match.confidence)
+
+
+def _scan_unwrapped(text: str, segment: Segment, *, chain: tuple[str, ...], out: _Collector,
+                    hidden: str | None) -> None:
+    """Tokens a PDF cut at a line break, read again with the break removed."""
+    windows = unwrapped(text)
+    if windows is None:
+        return
+    rules = tuple(r for r in out.rules.text_rules if r.rule.id in _SPLIT_RULE_IDS)
+    for offset, glued, cut in windows:
+        for match in scan_text(glued, rules):
+            if not match.start < cut < match.end:
+                continue  # whole on one line: already read
+            start = offset + match.start
+            out.add(rule=match.rule, secret=match.secret, chain=chain, hidden=hidden,
+                    location=segment.location.with_line_offset(text.count("\n", 0, start)),
+                    description=f"{match.description} (cut by a line break)", priority=match.priority,
+                    severity=match.severity, confidence=match.confidence)
 
 
 def _scan_sql_block(segment: Segment, tables: dict[str, list[str]], *, chain: tuple[str, ...], out: _Collector,

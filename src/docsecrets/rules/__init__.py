@@ -9,7 +9,7 @@ SARIF and baselines: ids are permanent.
 from __future__ import annotations
 
 from docsecrets.rules.base import Match, Rule, TextRule
-from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
+from docsecrets.rules.conn_string import CLI_PASSWORD, BasicAuthHeaders, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
 from docsecrets.rules.key_stores import KEY_STORE, KeyStores
 from docsecrets.rules.known_tokens import TOKEN, KnownTokens
@@ -37,6 +37,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     VncPasswords(),
     RdpPasswords(),
     UrlCredentials(),
+    BasicAuthHeaders(),
     CommandLinePasswords(),
     PasswordAssignment(),
     UserSlashPassword(),

@@ -70,7 +70,7 @@ class ProsePasswords:
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 10 or not _PREFILTER.search(text.lower()):
             return
-        folded = fold_keep_length(text)
+        folded = text.lower() if text.isascii() else fold_keep_length(text)
         reported: set[int] = set()
         for cue in _CUE.finditer(folded):
             if _EXAMPLES_BEFORE.search(folded[max(0, cue.start() - 60):cue.start()]):

@@ -325,6 +325,8 @@ def _password_label(text: str, extra: re.Pattern[str] | None = None) -> str | No
     stripped = text.strip().rstrip(":：").strip()
     if not stripped or len(stripped) > _LABEL_MAX_CHARS or "\n" in stripped or re.search(r"[:：=]\s*\S", stripped):
         return None  # "Passwort: ********": a label with its value in one cell is not a header
+    if "-----" in stripped:
+        return None  # "-----BEGIN PRIVATE KEY-----": the armour of a key, read by the key rule
     if extra is None and not may_hold_label(stripped):
         return None
     folded = fold(stripped)
