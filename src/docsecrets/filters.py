@@ -134,6 +134,10 @@ def is_known_example(value: str) -> bool:
     return value in _EXAMPLE_KEYS or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY")
 
 
+def is_date(value: str) -> bool:
+    return bool(_DATE.match(value.strip()))
+
+
 def is_other_data(value: str) -> bool:
     """Dates, phone numbers, IP addresses, versions, UUIDs, hashes, file names, e-mails, URLs."""
     stripped = value.strip()

@@ -58,3 +58,9 @@ def test_real_password_after_a_colon_still_found_in_every_language() -> None:
     assert _secrets("Passwort ist " + "Winter" + "2024!") == [("DS101", "Winter2024!")]
     result = scan_bytes(("Contraseña: " + "Playa" + "#2023\n").encode(), path="n.txt")
     assert [f.secret for f in result.findings] == ["Playa#2023"]
+
+
+def test_a_phrase_naming_the_account_before_a_colon_then_user_and_password() -> None:
+    text = "Techniker-Konto für die Wartungskonsole des Gerätes: technik / Wart" + "ung#9 (nicht drucken)"
+    assert [s for _, s in _secrets(text)] == ["Wartung#9"]
+    assert _secrets("Ansprechpartner für die Konsole: Herr Maier / Frau Schulz") == []

@@ -59,3 +59,13 @@ def test_prose_about_passwords_stays_silent(text) -> None:
 ])
 def test_password_shape(value, shaped) -> None:
     assert password_shaped(value) is shaped
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Printer 2e verd.: gebr. beheer - ww Beh" + "eer#7", ["Beheer#7"]),
+    ("Router: pw Rou" + "ter2024!", ["Router2024!"]),
+    ("ww 12 uur per week", []),
+    ("WW2 history lesson, pw 40", []),
+])
+def test_short_abbreviations_need_their_value_right_after(text, found) -> None:
+    assert _prose(text) == found

@@ -113,3 +113,27 @@ def test_label_and_masked_value_in_one_cell_is_not_a_header(tmp_path) -> None:
     rows = [["Étape", "Menu", "Saisie"], ["1", "Service", "Mot de passe : ********"], ["2", "Réglage", "Consigne 50"],
             ["3", "Journal", "Numéro de série"]]
     assert _found(_xlsx(tmp_path, rows)) == []
+
+
+def test_data_row_mentioning_a_password_does_not_replace_the_header(tmp_path) -> None:
+    rows = [["Apparecchio", "Utente", "Password", "Note"], ["PC reception", "recept", "Recep" + "tion1", None],
+            ["Stampante Kyocera", "Admin", "Admin", "password di fabbrica"], ["NAS backup", "admin", "Nas#" + "Roma20", "x"]]
+    assert _found(_xlsx(tmp_path, rows)) == [("C2", "Reception1"), ("C3", "Admin"), ("C4", "Nas#Roma20")]
+
+
+def test_a_value_written_like_a_label_is_not_a_header(tmp_path) -> None:
+    rows = [["Profil", "Kennung", "Kennwort", "Bemerkung"], ["Sekretariat", "sekr", "kennwort" + "69", "Planung"],
+            ["Admin", "admin", "Xpl0re-" + "Adm1n", "geheim"]]
+    assert _found(_xlsx(tmp_path, rows)) == [("C2", "kennwort69"), ("C3", "Xpl0re-Adm1n")]
+
+
+def test_dates_typed_under_a_password_header_beside_logins(tmp_path) -> None:
+    rows = [["Nombre", "Nº socio", "Usuario", "Contraseña", "Fecha alta"],
+            ["Ana", 40512378, "aruiz", "01/05/1886", "12/03/2021"], ["Luis", 40598841, "lgil", "Luis" + "2010", "02/05/2022"]]
+    assert _found(_xlsx(tmp_path, rows)) == [("D2", "01/05/1886"), ("D3", "Luis2010")]
+
+
+def test_access_column_cells_holding_portal_user_and_password(tmp_path) -> None:
+    rows = [["Cliente", "Accesso", "Telefono"], ["Bar Roma", "INPS: rossi.m / Caf" + "fe#88", "06 1234 5678"],
+            ["Ditta Neri", "Entratel - neri.amm / vedi KeePass", "06 8765 4321"]]
+    assert _found(_xlsx(tmp_path, rows)) == [("B2", "Caffe#88")]

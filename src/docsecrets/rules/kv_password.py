@@ -274,17 +274,21 @@ _PAIR_VALUE = re.compile(
     r"(?P<note>[ \t]*\([^()\n]{0,60}\)|[ \t]*\(?!+\)?)?[ \t]*$")
 _PAIR_CUE = re.compile(
     r"(?:(?<![a-z])(?:acces|access|login|logon|identifiants?|compte|account|session|utilisateur|user|benutzer|"
+    r"konto|zugang|zugangsdaten|kennung|cuenta|conta|toegang|acceso|accesso|acesso|credenziali|credenciales|"
     r"usuario|utente|gebruiker|utilizador|gebr|admin|citrix|windows|domaine?|portail|portal|portale|appli|"
     r"application|sql|base|bdd|db|vnc|rdp|ssh|vpn|ftp|oracle|teamviewer|anydesk|mysql|postgres|console|"
     r"interface|web|sgbd|datenbank|instance)(?![a-z]))")
 
 
 _PAIR_LABEL = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,4}[ \t]*:?[ \t]*")
+_PAIR_PHRASE = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,11}[ \t]*:?[ \t]*")
 
 
-def pair_label(label: str) -> bool:
-    """A short label naming an access ("Base", "SQL 2005", "TeamViewer"), not a path or an identifier."""
-    return len(label) <= 40 and _PAIR_LABEL.fullmatch(label.strip()) is not None and \
+def pair_label(label: str, *, phrase: bool = False) -> bool:
+    """A short label naming an access ("Base", "SQL 2005", "TeamViewer"), not a path or an
+    identifier; with `phrase`, a whole phrase before a colon ("Compte technicien pour la console")."""
+    pattern, limit = (_PAIR_PHRASE, 90) if phrase else (_PAIR_LABEL, 40)
+    return len(label) <= limit and pattern.fullmatch(label.strip()) is not None and \
         _PAIR_CUE.search(fold(label)) is not None
 
 
@@ -342,9 +346,11 @@ class UserSlashPassword:
         offset = 0
         for line in text.split("\n"):
             label, sep, rest = line.partition(":")
-            if not sep or "/" not in rest or len(label) > 40:
+            phrase = bool(sep)
+            if not sep or "/" not in rest or len(label) > 90:
                 label, sep, rest = line.partition(" - ")
-            if sep and "/" in rest and pair_label(label):
+                phrase = False
+            if sep and "/" in rest and pair_label(label, phrase=phrase):
                 pair = pair_password(rest)
                 if pair is not None:
                     user, password, at = pair

@@ -27,13 +27,14 @@ _CUE = re.compile(
     r"reset to|reinitialise(?:e|s)? a|zuruckgesetzt auf|restablecid[ao] a|reimpostat[ao] a|gereset naar|"
     r"redefinid[ao] para|"
     r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: \w+){0,3} (?:est|is|ist|lautet|es|e|è|é)|"
-    r"(?:nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova)[ \t]*:)"
+    r"(?:nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova)[ \t]*:|"
+    r"(?P<short>ww|pw|psk|pwd|mdp|pass))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective
 # What lower-cased text must hold for a cue above to match: one cheap pass before folding accents.
 _PREFILTER = re.compile(
     r"pass|mdp|m\.d\.p|pwd|pswd|kennw|wachtw|contras|clave|senha|parola|palavra|toegang|wi-?fi|wlan|reset|"
     r"initialis|zur(?:u|ü)ckgesetzt|restablec|reimpost|redefinid|gereset|\b(?:code|c[oó]digo|codice|pin)\b|"
-    r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa])[ \t]*:")
+    r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa])[ \t]*:|\b(?:ww|pw|psk)\b")
 _WINDOW = 160
 _NEAR = 60
 _SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|naar|para|sera|will be)\b)[ \t]*$",
@@ -80,7 +81,7 @@ class ProsePasswords:
                 continue  # `kennwort` varchar(64), $password, ["pwd"]: a name in code, not a sentence
             if not folded[cue.start():cue.end()].rstrip().endswith(":") and _ASSIGNED.match(text, cue.end()):
                 continue  # "password=******", "user:password@host": an assignment, read (or refused) by its rule
-            found = self._value_after(text, cue.end())
+            found = self._value_after(text, cue.end(), short=cue.group("short") is not None)
             if found is None or found[0] in reported:
                 continue
             start, value = found
@@ -90,8 +91,15 @@ class ProsePasswords:
                         description=f"password in a sentence after '{text[cue.start():cue.end()].strip()}'")
 
     @staticmethod
-    def _value_after(text: str, pos: int) -> tuple[int, str] | None:
-        window = text[pos:pos + _WINDOW]
+    def _value_after(text: str, pos: int, *, short: bool = False) -> tuple[int, str] | None:
+        """`short`: an abbreviation ("ww", "pw") counts only with its value right after it."""
+        window = text[pos:pos + (12 + 40 if short else _WINDOW)]
+        if short:
+            found = re.match(r"[ \t]*[:=]?[ \t]*(\S+)", window)
+            value = found.group(1).rstrip(_STRIP) if found else ""
+            if found and password_shaped(value) and not filters.not_a_secret(value):
+                return pos + found.start(1), value
+            return None
         if window.count("\n") > 3:
             window = "\n".join(window.split("\n")[:4])
         window = _PAREN.sub(lambda m: " " * len(m.group(0)), window)  # "(they asked us not to ...)"

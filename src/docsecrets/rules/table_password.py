@@ -178,7 +178,7 @@ class TableReader:
                                        label=label.strip(), is_password=labels[first.column] == "password")
                 self.previous = row.cells
                 return
-            if _is_header_row(cells, labels):
+            if _is_header_row(cells, labels) and (not self.columns or _names_columns(cells, labels)):
                 group = {c.column: c.text for c in self.previous if c.text.strip()}
                 accounts = any(any(w in _LOGIN_WORDS or w in _TARGET_WORDS for w in _header_words(c.text))
                                for c in cells if labels[c.column] is None)
@@ -197,6 +197,12 @@ class TableReader:
             self.previous = row.cells
             return
         else:
+            if not self.header_texts and len(cells) >= 2 and not self.columns and \
+                    all(_is_header_like(c.text) and not _VALUE_LIKE.search(c.text) for c in cells):
+                self.header_texts = {c.column: c.text.strip() for c in cells}  # the table's first header
+                self.previous = row.cells
+                return
+            yield from self._access_cells(cells)
             yield from self._transposed(cells)
             pair = self._labelled_pair(cells)
             if pair is not None:
@@ -230,6 +236,22 @@ class TableReader:
                 break
             values.append(cell)
         return values
+
+    def _access_cells(self, cells: list[Cell]) -> Iterator[TableHit]:
+        """Under a header naming access or credentials ("Acesso", "Zugang", "Identifiants"), a cell
+        "Portal: user / password" or "user / password" holds the account and its password."""
+        for cell in cells:
+            header = self.header_texts.get(cell.column)
+            if header is None or cell.column in self.columns or "/" not in cell.text:
+                continue
+            words = _header_words(header)
+            if not any(w in _WEAK_CUES or w in _LOGIN_WORDS or w in ("infos", "info") for w in words):
+                continue
+            for line in cell.text.split("\n"):
+                rest = re.split(r":| - ", line)[-1]
+                pair = pair_password(rest)
+                if pair is not None:
+                    yield TableHit(rule=TABLE_PASSWORD, cell=cell, secret=pair[1], label=header)
 
     def _labelled_pair(self, cells: list[Cell]) -> TableHit | None:
         """"Base : | sa / sa (SQL Express)", "TeamViewer : | 331608742 / X": a row label naming an
@@ -282,6 +304,9 @@ class TableReader:
             if column is None:
                 continue
             secret = _cell_secret(cell.text, column.label, allow_other_data=column.secret_kind)
+            if secret is None and not column.secret_kind and not column.inferred and filters.is_date(cell.text) \
+                    and column.accounts:
+                secret = cell.text.strip()  # "14/07/1789" typed under "Mot de passe" beside a login: a password
             if secret is None:
                 continue
             if column.secret_kind:
@@ -325,6 +350,8 @@ def _password_label(text: str, extra: re.Pattern[str] | None = None) -> str | No
     stripped = text.strip().rstrip(":：").strip()
     if not stripped or len(stripped) > _LABEL_MAX_CHARS or "\n" in stripped or re.search(r"[:：=]\s*\S", stripped):
         return None  # "Passwort: ********": a label with its value in one cell is not a header
+    if " " not in stripped and _DIGIT.search(stripped) and re.search(r"[^\W\d_]{3}", stripped):
+        return None  # "secret69", "Passw0rd": a value written like a label, not a header
     if "-----" in stripped:
         return None  # "-----BEGIN PRIVATE KEY-----": the armour of a key, read by the key rule
     if extra is None and not may_hold_label(stripped):
@@ -367,6 +394,14 @@ def _is_header_row(cells: list[Cell], labels: dict[int, str | None]) -> bool:
         return False  # a URL, an address or a password-looking word: this row holds data
     header_like = sum(1 for c in others if _is_header_like(c.text))
     return header_like * 2 >= len(others)
+
+
+def _names_columns(cells: list[Cell], labels: dict[int, str | None]) -> bool:
+    """Below a header already read, a new header must name columns ("Usuario", "IP"), not hold
+    data that happens to mention a password ("Impresora | Admin | Admin | contraseña de fábrica")."""
+    known = _LOGIN_WORDS | _TARGET_WORDS | _NOT_CREDENTIAL_WORDS | HEADER_WORDS
+    others = [c for c in cells if labels[c.column] is None]
+    return not others or any(any(w in known for w in _header_words(c.text)) for c in others)
 
 
 def _is_row_label_value(cell: Cell) -> bool:
