@@ -69,3 +69,23 @@ def test_password_shape(value, shaped) -> None:
 ])
 def test_short_abbreviations_need_their_value_right_after(text, found) -> None:
     assert _prose(text) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("New: Office" + "365 licences for the school", []),
+    ("Neu: Windows" + "11 auf allen Rechnern", []),
+    ("le code client est Dupont" + "2020", []),
+    ("WLAN im Lehrerzimmer geändert, neu: Lehrer" + "Wlan24", ["LehrerWlan24"]),
+    ("der Code der Alarmanlage ist Alarm" + "Code9", ["AlarmCode9"]),
+])
+def test_generic_cues_need_a_credential_named(text, found) -> None:
+    assert _prose(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "La password di Office" + "365 va cambiata ogni 90 giorni.",
+    "Das Passwort muss 12 Zeichen lang sein, z.B. Sommer" + "2024! ist nicht erlaubt.",
+    "The password for Windows" + "11 machines is managed by Intune.",
+])
+def test_the_system_a_password_opens_is_not_the_password(text) -> None:
+    assert _prose(text) == []

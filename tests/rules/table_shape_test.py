@@ -137,3 +137,8 @@ def test_access_column_cells_holding_portal_user_and_password(tmp_path) -> None:
     rows = [["Cliente", "Accesso", "Telefono"], ["Bar Roma", "INPS: rossi.m / Caf" + "fe#88", "06 1234 5678"],
             ["Ditta Neri", "Entratel - neri.amm / vedi KeePass", "06 8765 4321"]]
     assert _found(_xlsx(tmp_path, rows)) == [("B2", "Caffe#88")]
+
+
+def test_credential_cell_with_an_email_login(tmp_path) -> None:
+    rows = [["Sistema", "Credenziali"], ["PEC", "mario@pec.example.it / Pec#" + "2020"], ["Data", "12 / 03"]]
+    assert _found(_xlsx(tmp_path, rows)) == [("B2", "Pec#2020")]

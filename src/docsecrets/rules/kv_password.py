@@ -301,7 +301,7 @@ def pair_password(value: str) -> tuple[str, str, int] | None:
         return None
     user, password = found.group("user"), found.group("v").rstrip(".,;")
     if filters.not_a_secret(password) or filters.is_pointer(password) or "://" in value or \
-            filters.is_other_data(user) and not user.isdigit():
+            filters.is_date(user) or filters.is_date(f"{user}/{password}"):
         return None
     return user, password, value.index(value.strip()) + found.start("v")
 

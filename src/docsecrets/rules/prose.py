@@ -26,8 +26,10 @@ _CUE = re.compile(
     r"sleutel|schlussel)[ _-]?(?:wi-?fi|wlan)|wlan[ _-]?(?:key|schlussel)|"
     r"reset to|reinitialise(?:e|s)? a|zuruckgesetzt auf|restablecid[ao] a|reimpostat[ao] a|gereset naar|"
     r"redefinid[ao] para|"
-    r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: \w+){0,3} (?:est|is|ist|lautet|es|e|è|é)|"
-    r"(?:nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova)[ \t]*:|"
+    r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: (?:d'?acces|acces|access|wifi|wi-fi|secret|"
+    r"de connexion|du portail|de la porte|der tur|de acceso|di accesso|de acesso|van de deur|alarme|"
+    r"dell'allarme|de l'alarme|der alarmanlage)){0,2} (?:est|is|ist|lautet|es|e|è|é)|"
+    r"(?P<new>nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova)[ \t]*:|"
     r"(?P<short>ww|pw|psk|pwd|mdp|pass))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective
 # What lower-cased text must hold for a cue above to match: one cheap pass before folding accents.
@@ -35,6 +37,9 @@ _PREFILTER = re.compile(
     r"pass|mdp|m\.d\.p|pwd|pswd|kennw|wachtw|contras|clave|senha|parola|palavra|toegang|wi-?fi|wlan|reset|"
     r"initialis|zur(?:u|ü)ckgesetzt|restablec|reimpost|redefinid|gereset|\b(?:code|c[oó]digo|codice|pin)\b|"
     r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa])[ \t]*:|\b(?:ww|pw|psk)\b")
+_CREDENTIAL_NEAR = re.compile(
+    r"(?:" + "|".join(PASSWORD_TERMS) + r"|wi-?fi|wlan|code|credenzial|credencial|identifiant|zugang|acces|"
+    r"clave|chiave|sleutel|schlussel|\bcle\b|toegang|senha)")
 _WINDOW = 160
 _NEAR = 60
 _SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|naar|para|sera|will be)\b)[ \t]*$",
@@ -44,7 +49,11 @@ _TOKEN = re.compile(r"[^\s]+")
 _ASSIGNED = re.compile(r"[\w]*[\"'\]]?[ \t]*(?:[:=@]|=>)[ \t]*[^\s]")
 _EXAMPLES_BETWEEN = re.compile(
     r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|e\.g\.|"
-    r"z\.b\.|p\.ex\.|par exemple|for example|such as|wie|comme|como|come|zoals)\b", re.IGNORECASE)
+    r"z\.b\.|p\.ex\.|par exemple|for example|such as|wie|comme|como|come|zoals|bspw\.|bijv\.|ad es\.|"
+    r"por ejemplo|por exemplo|ad esempio|zum beispiel|bijvoorbeeld)(?!\w)", re.IGNORECASE)
+# "the password of Office365", "la password di X": the next word names what the password opens
+_OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|de|du|des|di|del|della|dello|von|vom|fur|für|van|voor|do|da|para|pour|"
+                        r"per|zu|zum|zur|bei|on|to the|at)\s*$", re.IGNORECASE)
 _FILE_LIKE = re.compile(r"^[\w.-]+\.[a-z0-9]{1,4}$")  # release.7z, backup.tar, nas02.lan
 _STRIP = ".,;:)»\"'”’…“"
 
@@ -81,6 +90,8 @@ class ProsePasswords:
                 continue  # `kennwort` varchar(64), $password, ["pwd"]: a name in code, not a sentence
             if not folded[cue.start():cue.end()].rstrip().endswith(":") and _ASSIGNED.match(text, cue.end()):
                 continue  # "password=******", "user:password@host": an assignment, read (or refused) by its rule
+            if cue.group("new") and not _CREDENTIAL_NEAR.search(folded[max(0, cue.start() - 80):cue.start()]):
+                continue  # "New: Office365 licences": new what? only a credential just named counts
             found = self._value_after(text, cue.end(), short=cue.group("short") is not None)
             if found is None or found[0] in reported:
                 continue
@@ -115,6 +126,8 @@ class ProsePasswords:
                 break  # the next label starts: its value is its own
             if not password_shaped(value) or filters.not_a_secret(value) or filters.is_common_password(value):
                 continue
+            if _OF_BEFORE.search(window[:offset]) and not _SEPARATOR.search(window[:offset]):
+                continue  # "la password di Office365 va cambiata": Office365 is what it opens
             if _SEPARATOR.search(window[:offset]) and (
                     offset <= _NEAR or window[:offset].rstrip().endswith((":", "=")) and
                     window[:offset].count("\n") <= 3):
