@@ -148,6 +148,7 @@ class TableReader:
     header_texts: dict[int, str] = field(default_factory=dict)  # every header cell, by column
     previous: tuple[Cell, ...] = ()
     pending: _Pending | None = None
+    notes: list[str] = field(default_factory=list)  # why columns were (not) read as passwords: --explain
     login_row_seen: int = 0  # rows since a row labelled as a login ("Utilisateur | a | b"), 0 = none
 
     def read(self, row: Row) -> Iterator[TableHit]:
@@ -182,6 +183,10 @@ class TableReader:
                 group = {c.column: c.text for c in self.previous if c.text.strip()}
                 accounts = any(any(w in _LOGIN_WORDS or w in _TARGET_WORDS for w in _header_words(c.text))
                                for c in cells if labels[c.column] is None)
+                self.notes.append(f"row {row.location.row}: header names password columns "
+                                  + ", ".join(repr(c.text.strip()) for c in label_cells)
+                                  + ("" if accounts else " (no account or machine column: common passwords "
+                                                         "there are awareness material)"))
                 self.columns = {
                     c.column: _Column(label=c.text.strip(), group=_group_for(c.column, group),
                                       secret_kind=labels[c.column] == "secret", accounts=accounts)
@@ -192,6 +197,8 @@ class TableReader:
         elif _account_header(cells) and not any(not c.inferred for c in self.columns.values()):
             # "Poste | Utilisateur | Accès": an account table whose password column is not named
             self.pending = _Pending(header={c.column: c.text.strip() for c in cells})
+            self.notes.append(f"row {row.location.row}: account table without a password header; "
+                              f"deciding its columns from the next {_INFER_ROWS} rows")
             self.header_texts = dict(self.pending.header)
             self.columns = {}
             self.previous = row.cells
@@ -218,7 +225,7 @@ class TableReader:
         pending, self.pending = self.pending, None
         if pending is None:
             return
-        for column, label in _infer_columns(pending).items():
+        for column, label in _infer_columns(pending, self.notes).items():
             self.columns[column] = _Column(label=label, group="", secret_kind=False, inferred=True)
         for row in pending.rows:
             cells = [c for c in row.cells if c.text.strip()]
@@ -459,7 +466,7 @@ def _is_target_value(value: str) -> bool:
     return bool(filters.is_other_data(value) and ("." in value or "/" in value)) or bool(_HOSTNAME.match(value))
 
 
-def _infer_columns(pending: _Pending) -> dict[int, str]:
+def _infer_columns(pending: _Pending, notes: list[str] | None = None) -> dict[int, str]:
     """The password columns of an account table whose header does not say "password": decided
     from the header word, the neighbouring columns and the values' shape together."""
     values: dict[int, list[str]] = {}
@@ -473,21 +480,37 @@ def _infer_columns(pending: _Pending) -> dict[int, str]:
     targets |= {c for c, vs in values.items() if c not in logins and sum(map(_is_target_value, vs)) * 2 > len(vs)}
     if not logins:
         return {}
+    notes = notes if notes is not None else []
     login_values = {v for c in logins for v in values.get(c, [])}
     found: dict[int, str] = {}
     for column, ws in words.items():
-        if column in logins or column in targets or not ws or any(w in _NOT_CREDENTIAL_WORDS for w in ws):
+        label = repr(pending.header[column])
+        if column in logins or column in targets:
+            notes.append(f"  column {label}: {'account' if column in logins else 'machine or service'} column")
+            continue
+        if not ws or any(w in _NOT_CREDENTIAL_WORDS for w in ws):
+            notes.append(f"  column {label}: header names other data (names, numbers, dates, notes)")
             continue
         cue = any(w in _WEAK_CUES for w in ws)
         if not cue and any(w in HEADER_WORDS for w in ws):
+            notes.append(f"  column {label}: header names something other than a credential")
             continue
         real = [v for v in values.get(column, []) if not filters.not_a_secret(v, allow_other_data=True)
                 and v not in login_values]
         if not real or (not cue and (len(real) < 2 or not targets)):
+            notes.append(f"  column {label}: too few values, or no machine column beside an unnamed header")
             continue
         if len(real) >= 3 and len(set(real)) * 2 < len(real):
-            continue  # the same value on every row: a status, a yes/no
+            notes.append(f"  column {label}: the same value on most rows")
+            continue
         shape = _loose_password_shape if cue else _strict_password_shape
-        if sum(map(shape, real)) >= 0.6 * len(real):
+        shaped = sum(map(shape, real))
+        why = (f"header {'names a credential' if cue else 'is no known column name'}, "
+               f"{shaped}/{len(real)} values shaped like passwords, beside an account column"
+               + (" and a machine column" if targets else ""))
+        if shaped >= 0.6 * len(real):
             found[column] = pending.header[column]
+            notes.append(f"  column {label}: PASSWORD column ({why})")
+        else:
+            notes.append(f"  column {label}: not a password column ({why})")
     return found
