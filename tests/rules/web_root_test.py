@@ -70,3 +70,24 @@ def test_commands_given_a_literal_password_in_scripts(line, secret) -> None:
 ])
 def test_commands_reading_the_password_from_elsewhere_stay_silent(line) -> None:
     assert scan_bytes((line + "\n").encode(), path="job.sh").findings == ()
+
+
+@pytest.mark.parametrize("name, text, secret", [
+    (".pgpass", "db.example.lan:5432:gestion:gestion:Pg" + "Gestion#7\n", "PgGestion#7"),
+    (".netrc", "machine ftp.example.net login deploy password Ftp" + "Deploy42\n", "FtpDeploy42"),
+    ("b.sh", "smbclient //nas/backup -U admin%Smb" + "Admin22 -c 'put x'\n", "SmbAdmin22"),
+    ("b.sh", "lftp -u ftpuser,Lftp" + "Pass33 ftp.example.net\n", "LftpPass33"),
+    ("config.php", "<?php\n$dbpass = \"Intra" + "2019!\";\n", "Intra2019!"),
+    ("conf.ini", "ftppwd = Ftp" + "Pwd#8\n", "FtpPwd#8"),
+])
+def test_more_web_root_and_script_shapes(name, text, secret) -> None:
+    assert [f.secret for f in scan_bytes(text.encode(), path=name).findings] == [secret]
+
+
+@pytest.mark.parametrize("text", [
+    "db.example.lan:5432:gestion:gestion:*\n",  # a wildcard, not a password
+    "$compass = \"North" + "2019\";\n",  # a glued word that is not a service name
+    "smbclient //nas/share -U \"$SMB_USER%$SMB_PASS\"\n",
+])
+def test_more_shapes_that_are_not_credentials(text) -> None:
+    assert scan_bytes(text.encode(), path="x.sh").findings == ()

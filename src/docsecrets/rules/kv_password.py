@@ -75,6 +75,13 @@ _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
 
+_GLUE_PREFIXES = frozenset("""
+db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
+redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
+radius snmp domain local db1 db2 sec
+""".split())
+
+
 def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool:
     """The label must start a word: after a non-letter, or at a camelCase boundary (bindPassword)."""
     if start == 0:
@@ -84,6 +91,10 @@ def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool
         return True
     if original[start].isupper() and original[start - 1].islower():
         return True  # camelCase: bindPassword, SmtpPassword
+    prefix = original[max(0, start - 8):start].lower()
+    glued = re.search(r"(?:^|[^a-z0-9])([a-z0-9]{2,7})$", prefix) or re.fullmatch(r"([a-z0-9]{2,7})", prefix)
+    if glued and glued.group(1) in _GLUE_PREFIXES and end - start >= 3:
+        return True  # $dbpass, ftppwd, adminpassword: a short service word glued to the label
     # SHOUTED env names glue words together: PGPASSWORD, MYSQLPWD
     word_start = start
     while word_start > 0 and (original[word_start - 1].isalnum() or original[word_start - 1] == "_"):

@@ -33,8 +33,14 @@ _COMMANDS = re.compile(
     r"|\bnet\s+use\b[^\n]{0,120}?/user:\S+\s+(?P<v2>[^\s/\"'$][^\s\"']{1,127})"
     r"|\b7za?\s+[ax]\b[^\n]{0,120}?\s-p(?P<q3>[\"']?)(?P<v3>[^\s\"'$-][^\s\"']{1,127})(?P=q3)"
     r"|\bdocker\s+login\b[^\n]{0,120}?\s(?:-p|--password)[ =](?P<q4>[\"']?)(?P<v4>[^\s\"'$-][^\s\"']{1,127})(?P=q4)"
-    r"|\bcurl\b[^\n]{0,200}?\s(?:-u|--user)\s+(?P<q5>[\"']?)[^\s:\"'$]{1,64}:(?P<v5>[^\s\"'$][^\s\"']{0,127})(?P=q5)",
-    re.IGNORECASE)
+    r"|\bcurl\b[^\n]{0,200}?\s(?:-u|--user)\s+(?P<q5>[\"']?)[^\s:\"'$]{1,64}:(?P<v5>[^\s\"'$][^\s\"']{0,127})(?P=q5)"
+    r"|\b(?:smbclient|rpcclient|winexe|smbmap|mount\.cifs)\b[^\n]{0,120}?\s-U\s+(?P<q6>[\"']?)[^\s%\"'$]{1,64}%"
+    r"(?P<v6>[^\s\"'$][^\s\"']{0,127})(?P=q6)"
+    r"|\blftp\b[^\n]{0,120}?\s-u\s+(?P<q7>[\"']?)[^\s,\"'$]{1,64},(?P<v7>[^\s\"'$][^\s\"']{0,127})(?P=q7)"
+    r"|^\s*machine\s+\S+\s+login\s+\S+\s+password\s+(?P<v8>[^\s\"'$]\S{0,127})",
+    re.IGNORECASE | re.MULTILINE)
+# ~/.pgpass: host:port:database:user:password
+_PGPASS = re.compile(r"^[\w.*-]{1,253}:(?:\d{1,5}|\*):[\w.*-]{1,64}:[\w.@*-]{1,64}:(?P<v>[^\s:]{1,128})$", re.MULTILINE)
 _CREATE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(?P<table>[\w.]{1,64})[`\"\]]?\s*\("
                      r"(?P<body>.{1,4000}?)\)\s*(?:ENGINE|;|\n\))", re.IGNORECASE | re.DOTALL)
 _COLUMN = re.compile(r"^\s*[`\"\[]?(?P<name>[\w]{1,64})[`\"\]]?\s+\w", re.MULTILINE)
@@ -104,10 +110,15 @@ def _wordpress(text: str) -> Iterator[Match]:
 
 def _commands(text: str) -> Iterator[Match]:
     lowered = text.lower()
-    if not any(cue in lowered for cue in ("convertto-securestring", "net use", "7z", "docker", "curl")):
+    for found in _PGPASS.finditer(text):
+        if _ok(found.group("v")) and not found.group("v").isdigit():
+            yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=10,
+                        description="password of a .pgpass line (host:port:database:user:password)")
+    if not any(cue in lowered for cue in ("convertto-securestring", "net use", "7z", "docker", "curl", "smb",
+                                          "rpcclient", "winexe", "cifs", "lftp", "machine")):
         return
     for found in _COMMANDS.finditer(text):
-        group = next(g for g in ("v1", "v2", "v3", "v4", "v5") if found.group(g))
+        group = next(g for g in ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8") if found.group(g))
         value = found.group(group)
         if not _ok(value) or value.lower().startswith("/persistent"):
             continue
