@@ -89,3 +89,14 @@ def test_generic_cues_need_a_credential_named(text, found) -> None:
 ])
 def test_the_system_a_password_opens_is_not_the_password(text) -> None:
     assert _prose(text) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Das Initialpasswort ist Start" + "123!", ["Start123!"]),
+    ("Administratorkennwort: Adm1n" + "#2020", ["Adm1n#2020"]),
+    ("Het beheerderswachtwoord is Beheer" + "#77", ["Beheer#77"]),
+    ("Passwortrichtlinie: mindestens 12 Zeichen, z.B. Abc" + "123!x", []),
+    ("Das Einmalpasswort wird per SMS gesendet", []),
+])
+def test_german_and_dutch_compounds(text, found) -> None:
+    assert _all(text) == found

@@ -91,6 +91,9 @@ def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool
         return True
     if original[start].isupper() and original[start - 1].islower():
         return True  # camelCase: bindPassword, SmtpPassword
+    if folded[start:end] in ("passwort", "kennwort", "wachtwoord", "passworter", "kennworter", "wachtwoorden") \
+            and folded[start - 1].isalpha():
+        return True  # German and Dutch compounds: Initialpasswort, Administratorkennwort, beheerderswachtwoord
     prefix = original[max(0, start - 8):start].lower()
     glued = re.search(r"(?:^|[^a-z0-9])([a-z0-9]{2,7})$", prefix) or re.fullmatch(r"([a-z0-9]{2,7})", prefix)
     if glued and glued.group(1) in _GLUE_PREFIXES and end - start >= 3:

@@ -21,7 +21,7 @@ from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
 
 _CUE = re.compile(
-    r"(?<![a-z0-9_$])(?:" + "|".join(t for t in PASSWORD_TERMS if t not in (r"passe?", r"pw", r"psk")) + r"|"
+    r"(?<![a-z0-9_$])(?:[a-z]{3,24}(?:passwort|kennwort|wachtwoord)|" + "|".join(t for t in PASSWORD_TERMS if t not in (r"passe?", r"pw", r"psk")) + r"|"
     r"wi-?fi[ _-]?(?:key|password|code|schlussel|clave|chiave|sleutel|chave)|(?:cle|code|clave|chiave|chave|"
     r"sleutel|schlussel)[ _-]?(?:wi-?fi|wlan)|wlan[ _-]?(?:key|schlussel)|"
     r"reset to|reinitialise(?:e|s)? a|zuruckgesetzt auf|restablecid[ao] a|reimpostat[ao] a|gereset naar|"
