@@ -39,6 +39,8 @@ _COMMANDS = re.compile(
     r"|\blftp\b[^\n]{0,120}?\s-u\s+(?P<q7>[\"']?)[^\s,\"'$]{1,64},(?P<v7>[^\s\"'$][^\s\"']{0,127})(?P=q7)"
     r"|^\s*machine\s+\S+\s+login\s+\S+\s+password\s+(?P<v8>[^\s\"'$]\S{0,127})",
     re.IGNORECASE | re.MULTILINE)
+_COMMAND_CUE = re.compile(r"convertto-securestring|net\s+use|7za?\s|docker|curl|smb|rpcclient|winexe|cifs|lftp|"
+                          r"machine", re.IGNORECASE)
 # ~/.pgpass: host:port:database:user:password
 _PGPASS = re.compile(r"^[\w.*-]{1,253}:(?:\d{1,5}|\*):[\w.*-]{1,64}:[\w.@*-]{1,64}:(?P<v>[^\s:]{1,128})$", re.MULTILINE)
 _CREATE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(?P<table>[\w.]{1,64})[`\"\]]?\s*\("
@@ -109,13 +111,12 @@ def _wordpress(text: str) -> Iterator[Match]:
 
 
 def _commands(text: str) -> Iterator[Match]:
-    lowered = text.lower()
-    for found in _PGPASS.finditer(text):
-        if _ok(found.group("v")) and not found.group("v").isdigit():
-            yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=10,
-                        description="password of a .pgpass line (host:port:database:user:password)")
-    if not any(cue in lowered for cue in ("convertto-securestring", "net use", "7z", "docker", "curl", "smb",
-                                          "rpcclient", "winexe", "cifs", "lftp", "machine")):
+    if text.count(":") >= 4:
+        for found in _PGPASS.finditer(text):
+            if _ok(found.group("v")) and not found.group("v").isdigit():
+                yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"),
+                            priority=10, description="password of a .pgpass line (host:port:database:user:password)")
+    if not _COMMAND_CUE.search(text):
         return
     for found in _COMMANDS.finditer(text):
         group = next(g for g in ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8") if found.group(g))
