@@ -67,7 +67,7 @@ _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
-_EXAMPLES_BEFORE = re.compile(
+EXAMPLES_BEFORE = re.compile(
     r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
     r"forbidden|interdits?|verbotene?|prohibid[oa]s|vietat[ei]|verboden|proibid[oa]s|worst|pires|"
     r"schlechteste\w*|peores|peggiori|slechtste|piores)\b[^\n]{0,40}$")
@@ -219,7 +219,7 @@ class PasswordAssignment:
     def _value_after(self, text: str, key_start: int, key_end: int, kind: str) -> Match | None:
         if text[max(0, key_start - 12):key_start].rstrip("_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").endswith("${"):
             return None  # `${DB_PASS:?missing}`: a shell variable expanded, not assigned
-        if _EXAMPLES_BEFORE.search(fold(text[max(0, key_start - 60):key_start])):
+        if EXAMPLES_BEFORE.search(fold(text[max(0, key_start - 60):key_start])):
             return None  # "Examples of forbidden passwords: ...": what not to choose, nobody's password
         # Skip the rest of an identifier (DB_PASSWORD_FILE, password_hash) before the tail.
         end = key_end
@@ -374,4 +374,4 @@ class UserSlashPassword:
             offset += len(line) + 1
 
 
-__all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_password"]
+__all__ = ["EXAMPLES_BEFORE", "PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]

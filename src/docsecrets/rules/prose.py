@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from docsecrets import filters
 from docsecrets.rules.base import Match
-from docsecrets.rules.kv_password import _EXAMPLES_BEFORE, PASSWORD
+from docsecrets.rules.kv_password import EXAMPLES_BEFORE, PASSWORD
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
 
@@ -83,7 +83,7 @@ class ProsePasswords:
         folded = text.lower() if text.isascii() else fold_keep_length(text)
         reported: set[int] = set()
         for cue in _CUE.finditer(folded):
-            if _EXAMPLES_BEFORE.search(folded[max(0, cue.start() - 60):cue.start()]):
+            if EXAMPLES_BEFORE.search(folded[max(0, cue.start() - 60):cue.start()]):
                 continue
             if text[cue.end():cue.end() + 1] in ("`", '"', "'", "]", "_") or \
                     text[cue.start() - 1:cue.start()] in ("`", '"', "'", "[", "$", "."):
