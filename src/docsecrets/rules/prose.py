@@ -78,11 +78,15 @@ class ProsePasswords:
     rule = PASSWORD
 
     def scan(self, text: str) -> Iterator[Match]:
-        if len(text) < 10 or not _PREFILTER.search(text.lower()):
+        if len(text) < 10:
             return
-        folded = text.lower() if text.isascii() else fold_keep_length(text)
+        lowered = text.lower()
+        hits = [hit.start() for hit in _PREFILTER.finditer(lowered)]
+        if not hits:
+            return
+        folded = lowered if text.isascii() else fold_keep_length(text)
         reported: set[int] = set()
-        for cue in _CUE.finditer(folded):
+        for cue in self._cues(folded, hits):
             if EXAMPLES_BEFORE.search(folded[max(0, cue.start() - 60):cue.start()]):
                 continue
             if text[cue.end():cue.end() + 1] in ("`", '"', "'", "]", "_") or \
@@ -100,6 +104,20 @@ class ProsePasswords:
             yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=4,
                         confidence="medium", severity=Severity.MEDIUM,
                         description=f"password in a sentence after '{text[cue.start():cue.end()].strip()}'")
+
+    @staticmethod
+    def _cues(folded: str, hits: list[int]) -> Iterator[re.Match[str]]:
+        """The cues around the places the prefilter hit (a cue starts at most 30 characters
+        before its stem), so long texts are not searched end to end."""
+        spans: list[list[int]] = []
+        for hit in hits:
+            start, end = max(0, hit - 30), min(len(folded), hit + 90)
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = end  # overlapping windows merge, so no cue is cut at a window's end
+            else:
+                spans.append([start, end])
+        for start, end in spans:
+            yield from _CUE.finditer(folded, start, end)
 
     @staticmethod
     def _value_after(text: str, pos: int, *, short: bool = False) -> tuple[int, str] | None:

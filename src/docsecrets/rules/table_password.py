@@ -194,7 +194,7 @@ class TableReader:
                 self.header_texts = {c.column: c.text.strip() for c in cells}
                 self.previous = row.cells
                 return
-        elif _account_header(cells) and not any(not c.inferred for c in self.columns.values()):
+        elif not any(not c.inferred for c in self.columns.values()) and _account_header(cells):
             # "Poste | Utilisateur | Accès": an account table whose password column is not named
             self.pending = _Pending(header={c.column: c.text.strip() for c in cells})
             self.notes.append(f"row {row.location.row}: account table without a password header; "
@@ -277,9 +277,11 @@ class TableReader:
         """A transposed table: after a row labelled as logins, a row labelled "Code VPN", "PIN",
         "Clé" whose values look like passwords is a row of passwords."""
         first = cells[0]
+        if len(cells) < 2 or len(first.text) > _LABEL_MAX_CHARS or _DIGIT.search(first.text):
+            return
         words = _header_words(first.text)
-        values = [c for c in cells[1:] if c.text.strip()]
-        if not words or len(words) > 4 or not values or not _is_header_like(first.text):
+        values = cells[1:]
+        if not words or len(words) > 4 or not _is_header_like(first.text):
             return
         if any(w in _LOGIN_WORDS for w in words):
             self.login_row_seen = 1

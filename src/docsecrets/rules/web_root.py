@@ -39,6 +39,7 @@ _COMMANDS = re.compile(
     r"|\blftp\b[^\n]{0,120}?\s-u\s+(?P<q7>[\"']?)[^\s,\"'$]{1,64},(?P<v7>[^\s\"'$][^\s\"']{0,127})(?P=q7)"
     r"|^\s*machine\s+\S+\s+login\s+\S+\s+password\s+(?P<v8>[^\s\"'$]\S{0,127})",
     re.IGNORECASE | re.MULTILINE)
+_PORT_FIELD = re.compile(r":(?:\d{2,5}|\*):")
 _COMMAND_CUE = re.compile(r"convertto-securestring|net\s+use|7za?\s|docker|curl|smb|rpcclient|winexe|cifs|lftp|"
                           r"machine", re.IGNORECASE)
 # ~/.pgpass: host:port:database:user:password
@@ -111,7 +112,7 @@ def _wordpress(text: str) -> Iterator[Match]:
 
 
 def _commands(text: str) -> Iterator[Match]:
-    if text.count(":") >= 4:
+    if text.count(":") >= 4 and _PORT_FIELD.search(text):
         for found in _PGPASS.finditer(text):
             if _ok(found.group("v")) and not found.group("v").isdigit():
                 yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"),
