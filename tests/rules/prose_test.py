@@ -100,3 +100,12 @@ def test_the_system_a_password_opens_is_not_the_password(text) -> None:
 ])
 def test_german_and_dutch_compounds(text, found) -> None:
     assert _all(text) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("changement mdp sa demandé : ancien = resurg, nouveau = Niort" + "!sql79", ["resurg", "Niort!sql79"]),
+    ("Kennwort des Routers geändert, alt: router, neu: Rout" + "er#2024", ["router", "Router#2024"]),
+    ("old = 1, new = 2 in the counter table", []),
+])
+def test_old_and_new_values_after_a_password_word(text, found) -> None:
+    assert sorted(_prose(text)) == sorted(found)

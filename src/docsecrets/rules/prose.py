@@ -29,14 +29,16 @@ _CUE = re.compile(
     r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: (?:d'?acces|acces|access|wifi|wi-fi|secret|"
     r"de connexion|du portail|de la porte|der tur|de acceso|di accesso|de acesso|van de deur|alarme|"
     r"dell'allarme|de l'alarme|der alarmanlage)){0,2} (?:est|is|ist|lautet|es|e|è|é)|"
-    r"(?P<new>nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova)[ \t]*:|"
+    r"(?P<new>nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova|ancien|ancienne|old|"
+    r"previous|alt|alte|altes|antiguo|antigua|vecchio|vecchia|oud|oude|antigo|antiga)[ \t]*[:=]|"
     r"(?P<short>ww|pw|psk|pwd|mdp|pass))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective
 # What lower-cased text must hold for a cue above to match: one cheap pass before folding accents.
 _PREFILTER = re.compile(
     r"pass|mdp|m\.d\.p|pwd|pswd|kennw|wachtw|contras|clave|senha|parola|palavra|toegang|wi-?fi|wlan|reset|"
     r"initialis|zur(?:u|ü)ckgesetzt|restablec|reimpost|redefinid|gereset|\b(?:code|c[oó]digo|codice|pin)\b|"
-    r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa])[ \t]*:|\b(?:ww|pw|psk)\b")
+    r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa]|ancien|old|previous|alte?s?|antigu[oa]|"
+    r"vecchi[oa]|oude?|antig[oa])[ \t]*[:=]|\b(?:ww|pw|psk)\b")
 _CREDENTIAL_NEAR = re.compile(
     r"(?:" + "|".join(PASSWORD_TERMS) + r"|wi-?fi|wlan|code|credenzial|credencial|identifiant|zugang|acces|"
     r"clave|chiave|sleutel|schlussel|\bcle\b|toegang|senha)")
@@ -96,7 +98,8 @@ class ProsePasswords:
                 continue  # "password=******", "user:password@host": an assignment, read (or refused) by its rule
             if cue.group("new") and not _CREDENTIAL_NEAR.search(folded[max(0, cue.start() - 80):cue.start()]):
                 continue  # "New: Office365 licences": new what? only a credential just named counts
-            found = self._value_after(text, cue.end(), short=cue.group("short") is not None)
+            found = self._value_after(text, cue.end(), short=cue.group("short") is not None,
+                                      explicit=cue.group("new") is not None)
             if found is None or found[0] in reported:
                 continue
             start, value = found
@@ -120,8 +123,14 @@ class ProsePasswords:
             yield from _CUE.finditer(folded, start, end)
 
     @staticmethod
-    def _value_after(text: str, pos: int, *, short: bool = False) -> tuple[int, str] | None:
-        """`short`: an abbreviation ("ww", "pw") counts only with its value right after it."""
+    def _value_after(text: str, pos: int, *, short: bool = False, explicit: bool = False) -> tuple[int, str] | None:
+        """`short`: an abbreviation ("ww", "pw") counts only with its value right after it.
+        `explicit`: "ancien = X, nouveau = Y" after a password word: the word right after the
+        separator is the value, whatever its shape."""
+        if explicit:
+            found = re.match(r"[ \t]*([^\s,;]{4,64})(?=$|[\s,;.])", text[pos:pos + 80])
+            if found and not filters.not_a_secret(found.group(1)) and not filters.is_other_data(found.group(1)):
+                return pos + found.start(1), found.group(1).rstrip(_STRIP)
         window = text[pos:pos + (12 + 40 if short else _WINDOW)]
         if short:
             found = re.match(r"[ \t]*[:=]?[ \t]*(\S+)", window)
