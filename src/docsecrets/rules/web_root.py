@@ -39,6 +39,9 @@ _COMMANDS = re.compile(
     r"|\blftp\b[^\n]{0,120}?\s-u\s+(?P<q7>[\"']?)[^\s,\"'$]{1,64},(?P<v7>[^\s\"'$][^\s\"']{0,127})(?P=q7)"
     r"|^\s*machine\s+\S+\s+login\s+\S+\s+password\s+(?P<v8>[^\s\"'$]\S{0,127})",
     re.IGNORECASE | re.MULTILINE)
+_MAP_CUES = ('sers"', 'ccounts"', 'redentials"', 'ogins"', 'uth"', 'SERS"', 'CCOUNTS"')
+_COMMAND_WORDS = ("ConvertTo", "convertto", "CONVERTTO", "net use", "NET USE", "Net Use", "7z", "docker", "curl",
+                  "smb", "rpcclient", "winexe", "cifs", "lftp", "machine", "CURL", "DOCKER", "SMB")
 _PORT_FIELD = re.compile(r":(?:\d{2,5}|\*):")
 _COMMAND_CUE = re.compile(r"convertto-securestring|net\s+use|7za?\s|docker|curl|smb|rpcclient|winexe|cifs|lftp|"
                           r"machine", re.IGNORECASE)
@@ -64,14 +67,14 @@ class WebRootFiles:
     rule = PASSWORD
 
     def scan(self, text: str) -> Iterator[Match]:
-        if "\"" in text and ("{" in text or "[" in text):
+        if "\"" in text and ("://" in text and "[" in text or "{" in text and any(c in text for c in _MAP_CUES)):
             yield from _json(text)
         if "Key" in text and "machineKey" in text:
             yield from _machine_keys(text)
         if "define" in text and ("_KEY" in text or "_SALT" in text):
             yield from _wordpress(text)
         yield from _commands(text)
-        if _INSERT_CUE.search(text):
+        if ("INSERT" in text or "insert" in text) and _INSERT_CUE.search(text):
             yield from _sql_dump(text)  # (an INSERT under a table created in an earlier block: the engine)
 
 
@@ -117,7 +120,7 @@ def _commands(text: str) -> Iterator[Match]:
             if _ok(found.group("v")) and not found.group("v").isdigit():
                 yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"),
                             priority=10, description="password of a .pgpass line (host:port:database:user:password)")
-    if not _COMMAND_CUE.search(text):
+    if not any(cue in text for cue in _COMMAND_WORDS) or not _COMMAND_CUE.search(text):
         return
     for found in _COMMANDS.finditer(text):
         group = next(g for g in ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8") if found.group(g))
