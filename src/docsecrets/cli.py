@@ -487,10 +487,13 @@ def hash_value() -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=str))
-def extract(path: str) -> None:
+@click.option("--explain", is_flag=True,
+              help="Also say how each table's columns were read and why each finding was reported (secrets redacted).")
+def extract(path: str, explain: bool) -> None:
     """Print the text docsecrets sees in one document, with locations and hidden flags."""
     from docsecrets.extract import get_extractor
     from docsecrets.extract.context import Context
+    from docsecrets.rules.table_password import TableReader
     from docsecrets.sniff import sniff
     from docsecrets.types import ExtractError, Member, Row, Segment
 
@@ -504,6 +507,13 @@ def extract(path: str) -> None:
         if extractor is None:
             _echo(f"{indent}  (not read: {fmt})")
             return
+        readers: dict[str, TableReader] = {}
+
+        def notes(reader: TableReader) -> None:
+            for note in reader.notes:
+                _echo(f"{indent}  ? {note}")
+            reader.notes.clear()
+
         try:
             for item in extractor(data, Context.for_file(name)):
                 if isinstance(item, Segment):
@@ -514,12 +524,30 @@ def extract(path: str) -> None:
                     cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
                                        for c in item.cells)
                     _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
+                    if explain:
+                        reader = readers.setdefault(item.table, TableReader())
+                        list(reader.read(item))
+                        notes(reader)
                 elif isinstance(item, Member):
                     show(item.data, item.name, indent + "  ")
         except ExtractError as exc:
             _echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
+        for reader in readers.values():
+            list(reader.flush())
+            notes(reader)
 
     show(data, path, "")
+    if explain:
+        from docsecrets.engine import scan_bytes
+
+        result = scan_bytes(data, path=path)
+        click.echo(f"# findings: {len(result.findings)}")
+        for finding in result.findings:
+            where = "/".join((*finding.chain, finding.location.describe()))
+            _echo(f"{where}: {finding.rule_id} {finding.rule_name} {finding.redacted} "
+                  f"[{finding.confidence}]: {finding.description}")
+        for error in result.errors:
+            _echo(f"error: {error.error}")
 
 
 def _echo(text: str, *, newlines: bool = False) -> None:

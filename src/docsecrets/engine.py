@@ -22,7 +22,9 @@ from docsecrets.config import Config
 from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
-from docsecrets.rules.table_password import TableReader
+from docsecrets.rules.table_password import TableHit, TableReader
+from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
+from docsecrets.rules.web_root import sql_rows, sql_schema
 from docsecrets.sniff import DOCUMENT_SUFFIXES, reads_as_text, sniff, suffix_of
 from docsecrets.types import (
     Cell,
@@ -44,7 +46,8 @@ log = logging.getLogger(__name__)
 
 _TABLE_PRIORITY = 18
 # Rules that read a value after a label: in source code only a string literal is a value.
-_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102", "DS112"})
+# (Command lines, DS112, are read in scripts too: their rules refuse variables and expressions.)
+_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102"})
 _QUOTES = "\"'`"
 
 
@@ -252,7 +255,7 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
                 _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
         if extractor is not None:
             _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited,
-                     observers=observers)
+                     fmt=fmt, observers=observers)
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
@@ -299,18 +302,31 @@ def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inhe
 
 
 def _consume(items: Iterable[Item], *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
-             inherited: str | None, observers: Sequence[TableObserver] = ()) -> None:
+             inherited: str | None, fmt: str = "text", observers: Sequence[TableObserver] = ()) -> None:
     tables: dict[str, TableReader] = {}
+    sql_tables: dict[str, list[str]] = {}  # CREATE TABLE columns of an SQL dump, for INSERTs in later blocks
+    keys = KeyJoiner()  # a private key cut into one paragraph or cell per line
     for item in items:
         if isinstance(item, Segment):
+            _scan_joined(keys.feed(item.text, item.location, item.hidden or inherited), chain=chain, out=out)
             _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
+            if fmt == "text" and ("CREATE" in item.text or sql_tables):
+                _scan_sql_block(item, sql_tables, chain=chain, out=out, inherited=inherited)
         elif isinstance(item, Row):
+            filled = [c for c in item.cells if c.text.strip()]
+            piece = filled[0] if len(filled) == 1 else None
+            _scan_joined(keys.feed(piece.text if piece else "", _cell_location(item, piece or item.cells[0])
+                                   if item.cells else item.location, item.hidden or inherited),
+                         chain=chain, out=out)
             # a row an observer reports as part of a whole table skips the packs' own text rules
             whole = [observer.row(item) for observer in observers] if observers else ()
             _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
                       chain=chain, out=out, inherited=inherited, rules=out.rules.base_rules if any(whole) else None)
         elif isinstance(item, Member):
             _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+    _scan_joined(keys.flush(), chain=chain, out=out)
+    for reader in tables.values():  # tables still buffering rows to decide a column
+        _emit_table_hits(list(reader.flush()), reader, chain=chain, out=out, inherited=inherited)
 
 
 def _read_as_text(data: bytes, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
@@ -347,10 +363,12 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
     text = segment.text[: limits.max_segment_chars]
     if len(text) < 4:
         return
+    hidden = segment.hidden or inherited
+    if "\n" in text:
+        _scan_unwrapped(text, segment, chain=chain, out=out, hidden=hidden)
     matches = scan_text(text, out.rules.text_rules)
     if not matches:
         return
-    hidden = segment.hidden or inherited
     for match in matches:
         if segment.code and match.rule.id in _LITERAL_ONLY_IN_CODE and not _quoted(text, match.start, match.end):
             continue  # `password = get_password()`: an expression, not a value
@@ -363,6 +381,52 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
         out.add(rule=rule, secret=match.secret, location=segment.location.with_line_offset(line_offset),
                 chain=chain, hidden=hidden, description=description, priority=match.priority,
                 severity=severity, confidence=match.confidence)
+
+
+_SPLIT_RULE_IDS = frozenset({"DS200", "DS210", "DS211", "DS212"})  # whole-token rules worth re-reading
+
+
+def _scan_joined(blocks: Iterable[tuple[str, Location, str | None]], *, chain: tuple[str, ...],
+                 out: _Collector) -> None:
+    """Key blocks put back together from one paragraph or cell per line."""
+    for text, location, hidden in blocks:
+        for match in scan_text(text, tuple(r for r in out.rules.text_rules if r.rule.id == "DS210")):
+            out.add(rule=match.rule, secret=match.secret, location=location, chain=chain, hidden=hidden,
+                    description=f"{match.description} (one line per paragraph or cell)", priority=match.priority,
+                    severity=match.severity, confidence=match.confidence)
+
+
+def _scan_unwrapped(text: str, segment: Segment, *, chain: tuple[str, ...], out: _Collector,
+                    hidden: str | None) -> None:
+    """Tokens a PDF cut at a line break, read again with the break removed."""
+    windows = unwrapped(text)
+    if windows is None:
+        return
+    rules = tuple(r for r in out.rules.text_rules if r.rule.id in _SPLIT_RULE_IDS)
+    for offset, glued, cut in windows:
+        whole_before = {m.start for m in scan_text(glued[:cut], rules) if m.end == cut}
+        for match in scan_text(glued, rules):
+            if not match.start < cut < match.end:
+                continue  # whole on one line: already read
+            if match.start in whole_before:
+                continue  # a token complete at the end of its line, the next line's word glued on
+            start = offset + match.start
+            out.add(rule=match.rule, secret=match.secret, chain=chain, hidden=hidden,
+                    location=segment.location.with_line_offset(text.count("\n", 0, start)),
+                    description=f"{match.description} (cut by a line break)", priority=match.priority,
+                    severity=match.severity, confidence=match.confidence)
+
+
+def _scan_sql_block(segment: Segment, tables: dict[str, list[str]], *, chain: tuple[str, ...], out: _Collector,
+                    inherited: str | None) -> None:
+    """INSERT rows of an SQL dump read against the CREATE TABLE of an earlier block (bounded)."""
+    if tables and "CREATE" not in segment.text and "create" not in segment.text:
+        for match in sql_rows(segment.text, tables):
+            out.add(rule=match.rule, secret=match.secret, chain=chain, hidden=segment.hidden or inherited,
+                    location=segment.location.with_line_offset(segment.text.count("\n", 0, match.start)),
+                    description=match.description, priority=match.priority)
+    if len(tables) < 200:
+        tables.update(sql_schema(segment.text))
 
 
 def _line_window(text: str, position: int, spread: int = 1) -> str:
@@ -386,21 +450,40 @@ def _cell_location(row: Row, cell: Cell) -> Location:
                     column=cell.column)
 
 
+def _table_match(hit: TableHit) -> Match:
+    return Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret), description=f"column '{hit.label}'",
+                 is_password=hit.is_password, priority=_TABLE_PRIORITY)
+
+
+def _emit_table_hits(found: list[TableHit], reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
+                     inherited: str | None) -> None:
+    """Hits on rows a table reader held back until it could decide a column."""
+    by_row: dict[int, tuple[Row, list[tuple[Cell, Match]]]] = {}
+    for hit in found:
+        if hit.row is not None:
+            by_row.setdefault(id(hit.row), (hit.row, []))[1].append((hit.cell, _table_match(hit)))
+    for row, hits in by_row.values():
+        _report_row_hits(row, hits, reader, chain=chain, out=out, inherited=inherited)
+
+
 def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
               inherited: str | None, rules: tuple[TextRule, ...] | None = None) -> None:
     if out.capped:
         return
     text_rules = out.rules.text_rules if rules is None else rules
     hits: list[tuple[Cell, Match]] = []
-    for hit in reader.read(row):
-        hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
-                                     description=f"column '{hit.label}'", is_password=hit.is_password,
-                                     priority=_TABLE_PRIORITY)))
+    found = list(reader.read(row))
+    _emit_table_hits(found, reader, chain=chain, out=out, inherited=inherited)
+    hits.extend((hit.cell, _table_match(hit)) for hit in found if hit.row is None)
     for cell in row.cells:
         if len(cell.text) >= 4:
             hits.extend((cell, match) for match in scan_text(cell.text, text_rules))
-    if not hits:
-        return
+    if hits:
+        _report_row_hits(row, hits, reader, chain=chain, out=out, inherited=inherited)
+
+
+def _report_row_hits(row: Row, hits: list[tuple[Cell, Match]], reader: TableReader, *, chain: tuple[str, ...],
+                     out: _Collector, inherited: str | None) -> None:
     row_text = " | ".join(c.text for c in row.cells)
     for cell, match in _dedupe_cells(hits):
         rule, severity, description = match.rule, match.severity, match.description

@@ -45,7 +45,7 @@ _CODE_REFERENCE = re.compile(
     r"|\$_(?:ENV|SERVER|POST|GET|REQUEST)|config\(|settings\.|secrets\.|vault[.(]|request\.|params\.|"
     r"args\.|options\.|opts\.|self\.|this\.|cfg\.|conf\.|input\(|getpass|prompt\(|readline|"
     r"Deno\.env|import\.meta\.env|ConfigurationManager|config\[|app\.config|current_app|env\.|"
-    r"sys\.argv|argv\[|lookup\(|password_hash|hash\(|bcrypt|crypt\(|md5\(|sha1\(|base64_decode\()",
+    r"sys\.argv|argv\[|lookup\(|read-host|get-credential|get-content|\$\(|password_hash|hash\(|bcrypt|crypt\(|md5\(|sha1\(|base64_decode\()",
     re.IGNORECASE)
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)[;,]?$")
 _DATE = re.compile(r"^(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{4}-\d{2}-\d{2}T[\d:.]+Z?)$")
@@ -66,6 +66,16 @@ _EXAMPLE_KEYS = frozenset({
     "VelvetSweatshop",  # Excel's published default encryption password
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 })
+# The passwords at the top of every published "worst passwords" list (several languages): in a
+# table that names no account they are awareness material, not somebody's password.
+_COMMON_PASSWORDS = frozenset("""
+123456 1234567 12345678 123456789 1234567890 12345 1234 111111 000000 123123 654321 666666 121212 123321
+password password1 passw0rd qwerty qwerty123 qwertz azerty azertyuiop abc123 iloveyou admin welcome
+letmein monkey dragon football sunshine princess master trustno1 hello freedom whatever 1q2w3e4r
+soleil doudou loulou chouchou motdepasse marseille bonjour passwort hallo schatz hallo123 contrasena
+contraseña ciao amore senha 123mudar wachtwoord welkom
+""".split())
+_OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]+$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z_]*$")
 _PASSWORD_STEMS = ("password", "passwd", "passwort", "motdepasse", "mot_de_passe", "kennwort", "wachtwoord",
@@ -114,8 +124,18 @@ def is_code_reference(value: str) -> bool:
     return bool(_CODE_REFERENCE.match(stripped) or _CALL.match(stripped))
 
 
+def is_common_password(value: str) -> bool:
+    """One of the handful of passwords every awareness slide lists ("123456", "azerty")."""
+    value = fold(value.strip())
+    return value in _COMMON_PASSWORDS or value.isdigit() and ("123456" in value or len(set(value)) == 1)
+
+
 def is_known_example(value: str) -> bool:
     return value in _EXAMPLE_KEYS or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY")
+
+
+def is_date(value: str) -> bool:
+    return bool(_DATE.match(value.strip()))
 
 
 def is_other_data(value: str) -> bool:
@@ -137,6 +157,8 @@ def not_a_secret(value: str, *, allow_other_data: bool = False) -> bool:
         return True
     if is_policy_prose(stripped) or is_code_reference(stripped) or is_known_example(stripped):
         return True
+    if _OPTION.match(stripped):
+        return True  # "-Identity", "--password-stdin": the next command-line option, not a value
     if "</" in stripped or "/>" in stripped:
         return True  # markup read as text: "x</t></is>" is the end of an XML element
     return not allow_other_data and is_other_data(stripped)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from docsecrets.rules.health import HEALTH_RULES
 from docsecrets.rules.base import Match, Rule, TextRule
-from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
+from docsecrets.rules.conn_string import CLI_PASSWORD, BasicAuthHeaders, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
 from docsecrets.rules.key_stores import KEY_STORE, KeyStores
 from docsecrets.rules.known_tokens import TOKEN, CatalogueTokens, KnownTokens
@@ -20,6 +20,8 @@ from docsecrets.rules.remote_files import RDP_PASSWORD, VNC_PASSWORD, RdpPasswor
 from docsecrets.rules.table_password import TABLE_PASSWORD, TABLE_SECRET
 from docsecrets.rules.token_patterns import GITHUB_FINE_GRAINED, GOOGLE_API_KEY, PRIVATE_KEY, GitHubFineGrained, \
     GoogleApiKeys, PrivateKeys
+from docsecrets.rules.prose import ProsePasswords
+from docsecrets.rules.web_root import WebRootFiles
 from docsecrets.types import Severity
 
 UNSCANNABLE = Rule(
@@ -37,9 +39,12 @@ TEXT_RULES: tuple[TextRule, ...] = (
     VncPasswords(),
     RdpPasswords(),
     UrlCredentials(),
+    BasicAuthHeaders(),
     CommandLinePasswords(),
     PasswordAssignment(),
     UserSlashPassword(),
+    WebRootFiles(),
+    ProsePasswords(),
 )
 
 RULES: tuple[Rule, ...] = (

@@ -7,6 +7,7 @@ this rule adds what has no label.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
@@ -61,6 +62,31 @@ class UrlCredentials:
                             description=f"{found.group('user')}@{found.group('host')}")
 
 
+_BASIC = re.compile(r"\bAuthorization\s*[:=]\s*[\"']?Basic\s+(?P<b64>[A-Za-z0-9+/]{6,512}={0,2})(?![A-Za-z0-9+/=])",
+                    re.IGNORECASE)
+
+
+class BasicAuthHeaders:
+    """`Authorization: Basic <base64 of user:password>`: decoded and checked, reported as written."""
+
+    rule = URL_CREDENTIALS
+
+    def scan(self, text: str) -> Iterator[Match]:
+        if "asic" not in text:
+            return
+        for found in _BASIC.finditer(text):
+            encoded = found.group("b64")
+            try:
+                decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                continue
+            user, sep, password = decoded.partition(":")
+            if not sep or not user or not decoded.isprintable() or filters.not_a_secret(password):
+                continue
+            yield Match(rule=URL_CREDENTIALS, secret=encoded, start=found.start("b64"), end=found.end("b64"),
+                        priority=15, description=f"HTTP Basic credentials of '{user}' (base64)")
+
+
 class CommandLinePasswords:
     rule = CLI_PASSWORD
 
@@ -70,7 +96,10 @@ class CommandLinePasswords:
         for found in _CLI.finditer(text):
             group = "pw" if found.group("pw") else "pw2"
             password = found.group(group)
-            if filters.not_a_secret(password):
+            if password[:1] in "\"'" and password[-1:] == password[:1] and len(password) > 2:
+                password = password[1:-1]  # mysql -p"X"
+            if filters.not_a_secret(password) or password.startswith("$") or any(c in password for c in "\"'+(){}[]`") or \
+                    "${" in password or "$(" in password:
                 continue
             yield Match(rule=CLI_PASSWORD, secret=password, start=found.start(group), end=found.end(group),
                         priority=12, description="password on a command line")

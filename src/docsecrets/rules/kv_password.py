@@ -60,7 +60,7 @@ _TAIL = re.compile(
     r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,5}?)
         (?P<close>[ \t]*["'`\]\)]{0,3}[ \t]*)
         (?P<sep>:=|=>|->|→|==|=|[:：]|,(?=[ \t]*["'])
-           |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)[ \t]*:?)
+           |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)(?![\w-])[ \t]*:?)
         [ \t]*""", re.VERBOSE | re.IGNORECASE)
 # "MDP X", "bindpw X", "enable secret X": a label and its value with only blanks between.
 _TAIL_BLANK = re.compile(r"(?P<qual>)(?P<close>[ \t]*[\]\)]?)(?P<sep>[ \t]+)")
@@ -71,8 +71,19 @@ _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
+EXAMPLES_BEFORE = re.compile(
+    r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
+    r"forbidden|interdits?|verbotene?|prohibid[oa]s|vietat[ei]|verboden|proibid[oa]s|worst|pires|"
+    r"schlechteste\w*|peores|peggiori|slechtste|piores)\b[^\n]{0,40}$")
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
+
+
+_GLUE_PREFIXES = frozenset("""
+db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
+redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
+radius snmp domain local db1 db2 sec
+""".split())
 
 
 def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool:
@@ -84,6 +95,13 @@ def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool
         return True
     if original[start].isupper() and original[start - 1].islower():
         return True  # camelCase: bindPassword, SmtpPassword
+    if folded[start:end] in ("passwort", "kennwort", "wachtwoord", "passworter", "kennworter", "wachtwoorden") \
+            and folded[start - 1].isalpha():
+        return True  # German and Dutch compounds: Initialpasswort, Administratorkennwort, beheerderswachtwoord
+    prefix = original[max(0, start - 8):start].lower()
+    glued = re.search(r"(?:^|[^a-z0-9])([a-z0-9]{2,7})$", prefix) or re.fullmatch(r"([a-z0-9]{2,7})", prefix)
+    if glued and glued.group(1) in _GLUE_PREFIXES and end - start >= 3:
+        return True  # $dbpass, ftppwd, adminpassword: a short service word glued to the label
     # SHOUTED env names glue words together: PGPASSWORD, MYSQLPWD
     word_start = start
     while word_start > 0 and (original[word_start - 1].isalnum() or original[word_start - 1] == "_"):
@@ -215,6 +233,10 @@ class PasswordAssignment:
                             is_password=False, description=f"value of '{found.group('name')}'")
 
     def _value_after(self, text: str, key_start: int, key_end: int, kind: str) -> Match | None:
+        if text[max(0, key_start - 12):key_start].rstrip("_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").endswith("${"):
+            return None  # `${DB_PASS:?missing}`: a shell variable expanded, not assigned
+        if EXAMPLES_BEFORE.search(fold(text[max(0, key_start - 60):key_start])):
+            return None  # "Examples of forbidden passwords: ...": what not to choose, nobody's password
         # Skip the rest of an identifier (DB_PASSWORD_FILE, password_hash) before the tail.
         end = key_end
         while end < len(text) and (text[end].isalnum() or text[end] == "_") and end - key_end < 24:
@@ -279,6 +301,43 @@ class PasswordAssignment:
                      description=f"after '{label}'")
 
 
+_PAIR_VALUE = re.compile(
+    r"^(?:(?P<pre>[^/\n]{0,60}?)[ \t]+[-–:][ \t]*)?(?P<user>[^\s/()]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/()]{2,64})"
+    r"(?P<note>[ \t]*\([^()\n]{0,60}\)|[ \t]*\(?!+\)?)?[ \t]*$")
+_PAIR_CUE = re.compile(
+    r"(?:(?<![a-z])(?:acces|access|login|logon|identifiants?|compte|account|session|utilisateur|user|benutzer|"
+    r"konto|zugang|zugangsdaten|kennung|cuenta|conta|toegang|acceso|accesso|acesso|credenziali|credenciales|"
+    r"usuario|utente|gebruiker|utilizador|gebr|admin|citrix|windows|domaine?|portail|portal|portale|appli|"
+    r"application|sql|base|bdd|db|vnc|rdp|ssh|vpn|ftp|oracle|teamviewer|anydesk|mysql|postgres|console|"
+    r"interface|web|sgbd|datenbank|instance)(?![a-z]))")
+
+
+_PAIR_LABEL = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,4}[ \t]*:?[ \t]*")
+_PAIR_PHRASE = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,11}[ \t]*:?[ \t]*")
+
+
+def pair_label(label: str, *, phrase: bool = False) -> bool:
+    """A short label naming an access ("Base", "SQL 2005", "TeamViewer"), not a path or an
+    identifier; with `phrase`, a whole phrase before a colon ("Compte technicien pour la console")."""
+    pattern, limit = (_PAIR_PHRASE, 90) if phrase else (_PAIR_LABEL, 40)
+    return len(label) <= limit and pattern.fullmatch(label.strip()) is not None and \
+        _PAIR_CUE.search(fold(label)) is not None
+
+
+def pair_password(value: str) -> tuple[str, str, int] | None:
+    """The password of a whole value written "user / password", optionally after what it opens and
+    before a note: "sa / sa (SQL Express)", "SQL 2005 - sa / Brive2010", "CHT\\jmartin / X".
+    Returns (user, password, offset of the password) or None."""
+    found = _PAIR_VALUE.match(value.strip())
+    if found is None:
+        return None
+    user, password = found.group("user"), found.group("v").rstrip(".,;")
+    if filters.not_a_secret(password) or filters.is_pointer(password) or "://" in value or \
+            filters.is_date(user) or filters.is_date(f"{user}/{password}"):
+        return None
+    return user, password, value.index(value.strip()) + found.start("v")
+
+
 class UserSlashPassword:
     """'accès GED : ged_urg / astr@7892', 'se connecter avec demo / Radio-2010', 'admin / Welcome38':
     an account and its password handed over together, without a password label."""
@@ -296,6 +355,7 @@ class UserSlashPassword:
     def scan(self, text: str) -> Iterator[Match]:
         if "/" not in text:
             return
+        yield from self._labelled_pairs(text)
         for found in self._PAIR.finditer(text):
             value = found.group("v").rstrip(_TRAILING)
             user = found.group("user")
@@ -312,4 +372,24 @@ class UserSlashPassword:
                         description=f"account '{user}' / password pair")
 
 
-__all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword"]
+    def _labelled_pairs(self, text: str) -> Iterator[Match]:
+        """"SQL : sa / sa", "session : accueil / X", "Citrix - DOM\\user / X" on a line of their own:
+        what the pair opens, a colon or a dash, then the account and its password."""
+        offset = 0
+        for line in text.split("\n"):
+            label, sep, rest = line.partition(":")
+            phrase = bool(sep)
+            if not sep or "/" not in rest or len(label) > 90:
+                label, sep, rest = line.partition(" - ")
+                phrase = False
+            if sep and "/" in rest and pair_label(label, phrase=phrase):
+                pair = pair_password(rest)
+                if pair is not None:
+                    user, password, at = pair
+                    start = offset + len(label) + len(sep) + at
+                    yield Match(rule=PASSWORD, secret=password, start=start, end=start + len(password), priority=6,
+                                confidence="medium", description=f"account '{user}' / password pair")
+            offset += len(line) + 1
+
+
+__all__ = ["EXAMPLES_BEFORE", "PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]
