@@ -90,15 +90,9 @@ def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) ->
 
 
 def normalise_path(path: str) -> str:
-    if "://" in path:  # a crawled URL is not a file path: kept as is
-        return path
-    try:
-        rel = os.path.relpath(path)
-        if not rel.startswith(".."):
-            path = rel
-    except ValueError:  # another drive on Windows
-        pass
-    return path.replace(os.sep, "/")
+    from docsecrets.paths import normalise
+
+    return normalise(path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ EXTRACTORS: dict[str, str] = {
     "spreadsheetml2003": "spreadsheetml2003",
     "kdbx": "keystores",
     "pkcs12": "keystores",
+    "jks": "keystores",
     "ooxml-encrypted": "encrypted",
     "ole": "ole",
 }

@@ -1,4 +1,4 @@
-"""Key stores: KeePass databases (kdbx) and PKCS#12 files (.p12/.pfx).
+"""Key stores: KeePass databases (kdbx), PKCS#12 files (.p12/.pfx) and Java key stores (.jks).
 
 Their content is encrypted key material, and finding one in a web root or a document share
 is the finding. Extractors yield text, not findings, so each file yields one segment with a
@@ -17,6 +17,7 @@ from docsecrets.types import ExtractError, Item, Location, Segment
 
 KDBX_MARKER = "KeePass database (kdbx): password vault file"
 PKCS12_MARKER = "PKCS#12 key store (.p12/.pfx): private key container"
+JKS_MARKER = "Java key store (jks): private key container"
 PKCS12_CERTIFICATES = "PKCS#12 key store (.p12/.pfx): certificates only, no private key"
 UNPROTECTED = "unprotected (empty password)"
 
@@ -33,6 +34,8 @@ _LOCATION = Location(part="file")
 def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     if data.startswith(_KDBX_MAGIC):
         yield Segment(text=_kdbx_text(data), location=_LOCATION)
+    elif data.startswith((b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce")):
+        yield Segment(text=JKS_MARKER, location=_LOCATION)
     elif data[:1] == b"\x30":
         yield Segment(text=_pkcs12_text(data), location=_LOCATION)
     else:

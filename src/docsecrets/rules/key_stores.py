@@ -12,11 +12,12 @@ from docsecrets.types import Severity
 
 KEY_STORE = Rule(
     id="DS220", name="key-store-file", severity=Severity.HIGH,
-    description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx)",
+    description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx, Java .jks)",
     help="Move key stores out of published folders; if a .p12 opens without a password, replace its key.")
 
 _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
-                     r"PKCS#12 key store \(\.p12/\.pfx\): private key container)"
+                     r"PKCS#12 key store \(\.p12/\.pfx\): private key container|"
+                     r"Java key store \(jks\): private key container)"
                      r"(?P<unprotected>, unprotected \(empty password\))?")
 
 
@@ -24,7 +25,7 @@ class KeyStores:
     rule = KEY_STORE
 
     def scan(self, text: str) -> Iterator[Match]:
-        if not text.startswith(("KeePass database", "PKCS#12 key store")):
+        if not text.startswith(("KeePass database", "PKCS#12 key store", "Java key store")):
             return
         found = _MARKER.match(text)
         if found:
