@@ -234,16 +234,19 @@ def _load_config(path: str | None) -> Config:
         raise click.UsageError(str(exc)) from None
 
 
-def _use_baseline(path: str | None) -> Baseline | None:
+def _use_baseline(path: str | None, *, files: bool = True) -> Baseline | None:
     """The baseline a gate subtracts; its folder becomes the root of fingerprint paths.
 
     A missing file at the conventional name (.docsecrets-baseline.json) is an empty baseline
     with a note: a fresh repository has none yet, and CI snippets must work there. Any other
     missing name is a usage error (a typo in a path is never silently an empty baseline).
+    `files`: the scanned paths are files here, relative to the baseline's folder (not so for
+    crawled URLs and paths inside a repository's history).
     """
     from docsecrets.paths import root_of, set_root
 
-    set_root(root_of(path))
+    if files:
+        set_root(root_of(path))
     if path is None:
         return None
     if not os.path.lexists(path) and os.path.basename(path) == DEFAULT_BASELINE:
@@ -702,7 +705,7 @@ def _scan_stream_options(*, jobs: int, timeout: float, max_file_size: float, con
     from docsecrets.scan import ScanOptions
 
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
-    return ScanOptions(limits=limits, jobs=jobs, config=config)
+    return ScanOptions(limits=limits, jobs=_cap_jobs(jobs), config=config)
 
 
 def _finish(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
@@ -780,7 +783,7 @@ def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: s
     from docsecrets.scan import scan_stream
 
     config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    baseline = _use_baseline(baseline_path or config.baseline, files=False)
     if output is not None:
         _check_output(output)
     options = crawl_module.CrawlOptions(
@@ -822,7 +825,7 @@ def history(repo: str, output_format: str, show_secrets: bool, output: str | Non
     from docsecrets.walk import DEFAULT_EXCLUDES
 
     config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    baseline = _use_baseline(baseline_path or config.baseline, files=False)
     if output is not None:
         _check_output(output)
     started = time.monotonic()
