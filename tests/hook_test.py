@@ -159,6 +159,13 @@ def test_pre_commit_blocks_a_leaky_workbook_and_allows_a_clean_one(tmp_path: pat
     committed = _git(repo, "commit", "-qm", "leak accepted")
     assert committed.returncode == 0, committed.stdout + committed.stderr
 
+    (repo / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    _git(repo, "add", "broken.xlsx")
+    refused = _git(repo, "commit", "-qm", "broken")
+    assert refused.returncode != 0
+    assert ("docsecrets: 1 file could not be scanned (ERROR lines above): fix it, or exclude it in the "
+            "configuration") in refused.stdout + refused.stderr
+
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_baseline_add_defaults_to_the_staged_files(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
