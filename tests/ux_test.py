@@ -114,6 +114,21 @@ def test_baseline_paths_are_relative_to_the_baseline_s_folder(project: pathlib.P
     assert [e["path"] for e in entries.values()] == ["notes.txt"]
 
 
+def test_in_a_git_work_tree_baseline_paths_are_relative_to_its_root(project: pathlib.Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / ".git").mkdir()  # all root_of looks for
+    (project / "sub").mkdir()
+    (project / "sub" / "notes.txt").write_text(f"mdp : {PW}\n")
+    assert CliRunner().invoke(cli, ["baseline", "create", "sub/notes.txt"]).exit_code == 0
+    monkeypatch.chdir(project / "sub")
+    from_sub = CliRunner().invoke(cli, ["scan", "--baseline", "../.docsecrets-baseline.json", "notes.txt"])
+    assert from_sub.exit_code == 0, from_sub.output
+    elsewhere = project / "other.json"  # named from a subfolder: still relative to the root
+    assert CliRunner().invoke(cli, ["baseline", "create", "-o", str(elsewhere), "notes.txt"]).exit_code == 0
+    entries = json.loads(elsewhere.read_text())["findings"]
+    assert [e["path"] for e in entries.values()] == ["sub/notes.txt"]
+
+
 def test_baseline_audit_shows_the_redacted_value_rule_and_location(project: pathlib.Path) -> None:
     CliRunner().invoke(cli, ["baseline", "create", "-o", "base.json", "a.txt"])
     (fingerprint,) = json.loads((project / "base.json").read_text())["findings"]

@@ -47,10 +47,14 @@ class _Fatal(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docsecrets")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Find credentials inside documents (spreadsheets, Word, PDF, ODF, mail, archives)."""
+    from docsecrets.paths import set_root
+
     global _quiet
     _quiet = False
+    ctx.call_on_close(lambda: set_root(None))  # a command's baseline root ends with it
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
