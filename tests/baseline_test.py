@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 
@@ -76,7 +77,7 @@ def test_baseline_gates_only_new_findings(tmp_path: pathlib.Path, monkeypatch: p
     code, out = run("baseline", "create", "www", "-o", "base.json")
     assert (code, out.strip()) == (0, "wrote 1 finding to base.json")
     stored = (tmp_path / "base.json").read_text()
-    assert PW not in stored and json.loads(stored)["version"] == 1
+    assert PW not in stored and json.loads(stored)["version"] == 2
     assert run("scan", "--baseline", "base.json", "www")[0] == 0
     (tmp_path / "www" / "new.txt").write_text(f"password = {PW}2\n")
     code, out = run("scan", "--baseline", "base.json", "--format", "json", "www")
@@ -84,12 +85,40 @@ def test_baseline_gates_only_new_findings(tmp_path: pathlib.Path, monkeypatch: p
     assert [f["path"] for f in json.loads(out)["findings"]] == ["www/new.txt"]
 
 
-@pytest.mark.parametrize("content", ["", "{", "[]", '{"version": 99, "findings": {}}', '{"version": 1}'])
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"version": 99, "findings": {}}', '{"version": 2}'])
 def test_unreadable_baseline_is_an_error_not_an_empty_baseline(tmp_path: pathlib.Path, content: str) -> None:
     (tmp_path / "base.json").write_text(content)
     (tmp_path / "a.txt").write_text("nothing\n")
     code, out = run("scan", "--baseline", str(tmp_path / "base.json"), str(tmp_path / "a.txt"))
     assert code == 2 and "baseline" in out
+
+
+def test_version_1_baseline_is_refused_with_the_way_out(tmp_path: pathlib.Path) -> None:
+    """Version 1 fingerprints were unsalted SHA-256: nothing converts them, so the gate fails closed."""
+    entry = {"rule": "DS101", "path": "a.txt", "where": "line 1", "severity": "medium", "status": "accepted"}
+    (tmp_path / "base.json").write_text(json.dumps({"version": 1, "findings": {"ab" * 32: entry}}))
+    (tmp_path / "a.txt").write_text(f"mdp : {PW}\n")
+    code, out = run("scan", "--baseline", str(tmp_path / "base.json"), str(tmp_path / "a.txt"))
+    assert code == 2
+    assert "baseline version 1 holds unsalted SHA-256 fingerprints" in out
+    assert "re-create it with `docsecrets baseline create`" in out
+
+
+def test_fingerprint_is_a_salted_slow_hash_of_the_secret() -> None:
+    from docsecrets.engine import fingerprint
+    from docsecrets.hashing import SCRYPT_N, SCRYPT_R, slow_hash
+
+    assert SCRYPT_N * SCRYPT_R >= 2**15  # 4 MiB a guess: see README, "Baseline"
+    plain = hashlib.sha256()
+    for part in ("DS101", "a.txt", PW):
+        plain.update(part.encode() + b"\x00")
+    assert fingerprint("DS101", "a.txt", (), PW) != plain.hexdigest()
+    # the same secret in another file or another archive member hashes with another salt
+    assert fingerprint("DS101", "a.txt", (), PW) != fingerprint("DS101", "b.txt", (), PW)
+    assert fingerprint("DS101", "a.zip", ("x",), PW) != fingerprint("DS101", "a.zip", ("y",), PW)
+    hits = slow_hash.cache_info().hits
+    fingerprint("DS102", "a.txt", (), PW)  # another rule, same value in the same file: scrypt runs once
+    assert slow_hash.cache_info().hits == hits + 1
 
 
 def test_missing_baseline_is_an_error(tmp_path: pathlib.Path) -> None:

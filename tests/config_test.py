@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from docsecrets.cli import cli
-from docsecrets.config import value_hash
+from docsecrets.hashing import allow_value_hash
 
 PW = "Labo" + "2019$"
 
@@ -59,7 +59,8 @@ def test_extra_keyword_finds_a_new_label(docs: pathlib.Path) -> None:
 
 
 def test_allowlisted_value_and_path(docs: pathlib.Path) -> None:
-    assert scan_json(docs, f'allow_values = ["{value_hash(PW)}"]\n')[0] == 0
+    assert scan_json(docs, f'allow_values = ["{allow_value_hash(PW)}"]\n')[0] == 0
+    assert scan_json(docs, f'allow_values = ["{allow_value_hash(PW + "x")}"]\n')[0] == 1
     code, document = scan_json(docs, 'allow_paths = ["*notes.txt"]\n')
     assert code == 0 and document["skipped"][0]["reason"] == "allowlisted path (configuration)"
 
@@ -68,7 +69,8 @@ def test_allowlisted_value_and_path(docs: pathlib.Path) -> None:
     ("excludes = []\n", "unknown key(s) excludes"),
     ('[[rules]]\nid = "X1"\npattern = "("\ndescription = "x"\n', "bad regex"),
     ('severity = { DS101 = "urgent" }\n', "unknown severity"),
-    ('allow_values = ["hunter2"]\n', "SHA-256"),
+    ('allow_values = ["hunter2"]\n', "allow_values entry 1 is not a 'scrypt:<salt>:<hash>' value"),
+    (f'allow_values = ["{"ab" * 32}"]\n', "allow_values entry 1 is a plain SHA-256"),
     ("disable = \n", "not valid TOML"),
     ('[keywords]\nxx = ["a"]\n', "unknown language"),
 ])
@@ -82,3 +84,17 @@ def test_pyproject_section_is_found(docs: pathlib.Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(docs)
     result = CliRunner().invoke(cli, ["scan", "docs"])
     assert result.exit_code == 0
+
+
+def test_hash_value_reads_standard_input_and_its_output_allows_the_value(docs: pathlib.Path) -> None:
+    result = CliRunner().invoke(cli, ["hash-value"], input=PW + "\n")
+    assert result.exit_code == 0
+    entry = result.output.strip()
+    assert entry.startswith("scrypt:") and PW not in result.output
+    assert CliRunner().invoke(cli, ["hash-value"], input=PW).output.strip() != entry  # a random salt each time
+    assert scan_json(docs, f'allow_values = ["{entry}"]\n')[0] == 0
+
+
+def test_a_value_pasted_into_allow_values_is_never_echoed(docs: pathlib.Path) -> None:
+    code, output = scan_json(docs, f'allow_values = ["{PW}"]\n')
+    assert code == 2 and PW[:4] not in str(output)

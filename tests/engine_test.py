@@ -14,16 +14,23 @@ PW = "Labo" + "2019$"
 
 
 @given(st.text(min_size=1, max_size=80))
-def test_redacted_never_contains_the_secret(secret: str) -> None:
-    shown = re.sub(r"…\(\d+ chars\)$", "", redact(secret))
-    assert len(secret) <= 4 or secret not in shown
-    assert sum(1 for c in shown if c != "*") <= 4
+def test_redacted_never_contains_the_secret_nor_its_length(secret: str) -> None:
+    shown = redact(secret)
+    if len(secret) < 12:
+        assert shown == "********"  # no character, and the same mask for every length
+    else:
+        assert secret not in shown
+        assert sum(1 for c in shown if c not in "*…") <= 4 or "\n" in secret
+        assert str(len(secret)) not in shown.replace(secret[:2], "").replace(secret[-2:], "")
 
 
 def test_redaction_shape() -> None:
-    assert redact("Urgences2013!") == "Ur*********3!"
-    assert redact("sa") == "**"
-    assert redact("vnc123") == "v****3"
+    assert redact("Urgences2013!") == "Ur…3!"
+    assert redact("sa") == redact("vnc123") == redact("Brive" + "19!") == redact("Urgences201") == "********"
+    assert redact("") == ""
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEow" + "A" * 60 + "\n-----END RSA PRIVATE KEY-----"
+    assert redact(key) == "-----BEGIN RSA PRIVATE KEY-----…"
+    assert redact("line one of" + "x" * 5 + "\nsecond") == "li…"
 
 
 def test_fingerprint_ignores_location_but_not_the_secret() -> None:
@@ -74,3 +81,22 @@ def test_empty_document_and_random_bytes_are_errors() -> None:
     assert scan_bytes(b"", path="vide.docx").errors[0].error.startswith("empty file")
     assert scan_bytes(b"", path="vide.txt").errors == ()
     assert "matches no known format" in scan_bytes(bytes(range(256)) * 4, path="x.pdf").errors[0].error
+
+
+def test_text_file_with_pdf_magic_is_read_as_text_when_the_pdf_reader_fails() -> None:
+    text = "Notes de migration\nLe fichier commence par %PDF-1.4 dans les exports\n\n" + "x\n" * 40 + f"mdp = {PW}\n"
+    result = scan_bytes(text.encode(), path="notes.txt")
+    assert [(f.rule_id, f.secret, f.location.line) for f in result.findings] == [("DS101", PW, 44)]
+    assert result.errors == () and result.format == "text"
+
+
+def test_binary_that_fails_as_pdf_keeps_its_parse_error() -> None:
+    result = scan_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4, path="broken.bin")
+    assert result.findings == ()
+    assert [(e.kind, e.error.startswith("unscannable: ")) for e in result.errors] == [("unreadable", True)]
+
+
+def test_text_named_as_a_document_keeps_its_parse_error() -> None:
+    """A .pdf that is all ASCII but no PDF is a damaged document: fail closed, even if read as text."""
+    result = scan_bytes(f"%PDF-1.4\nmdp = {PW}\n".encode(), path="broken.pdf")
+    assert [e.kind for e in result.errors] == ["unreadable"]

@@ -139,3 +139,13 @@ def test_baseline_audit_shows_the_redacted_value_rule_and_location(project: path
     assert listed.output == (f"{fingerprint[:12]}  unreviewed      a.txt: line 1: MEDIUM DS101 password-assignment: "
                              f"{redacted}  (after 'mdp')\n")
     assert PW not in (project / "base.json").read_text()
+
+
+def test_every_command_that_scans_takes_files_from(project: pathlib.Path) -> None:
+    (project / "list.txt").write_text("a.txt\n")
+    created = CliRunner().invoke(cli, ["baseline", "create", "--files-from", "list.txt", "-o", "b.json"])
+    assert created.exit_code == 0 and created.output == "wrote 1 finding to b.json\n"
+    added = CliRunner().invoke(cli, ["baseline", "add", "--files-from", "list.txt", "-o", "c.json"])
+    assert added.exit_code == 0 and added.output.startswith("docsecrets: recorded 1 finding of 1 file in c.json")
+    masked = CliRunner().invoke(cli, ["mask", "--files-from", "list.txt", "-o", str(project.parent / "masked")])
+    assert masked.exit_code == 0 and masked.output.startswith("a.txt: masked 1 finding -> ")

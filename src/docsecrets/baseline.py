@@ -2,7 +2,7 @@
 
 A baseline is JSON with sorted keys, a `version`, and entries keyed by fingerprint. It holds
 the rule, the path, where the finding was, and a review status, never the secret (the
-fingerprint is a SHA-256 that includes it). Loading fails loudly: a baseline that cannot be
+fingerprint includes a salted scrypt of it: engine.fingerprint). Loading fails loudly: a baseline that cannot be
 read must never turn into an empty one that lets everything through.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from docsecrets import __version__
 from docsecrets.types import DocsecretsError, FileResult, Finding
 
-VERSION = 1
+VERSION = 2  # 2: fingerprints hash the secret with scrypt salted by its file (1: plain SHA-256)
 STATUSES = ("unreviewed", "accepted", "false_positive")
 
 
@@ -137,6 +137,12 @@ def upgrade(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise BaselineError("baseline is not a JSON object")
     version = document.get("version")
+    if version == 1:
+        # Version 1 fingerprints are plain SHA-256 of the secret: they cannot be turned into
+        # version 2 ones without the secrets, and the file itself should not be kept.
+        raise BaselineError("baseline version 1 holds unsalted SHA-256 fingerprints, from which a short password "
+                            "can be recovered: delete it, re-create it with `docsecrets baseline create`, and "
+                            "review the entries again (the old reviews cannot be carried over)")
     if version != VERSION:
         raise BaselineError(f"baseline version {version!r} is not supported (this docsecrets reads {VERSION})")
     return document

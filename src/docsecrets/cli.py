@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
 DEFAULT_BASELINE = ".docsecrets-baseline.json"
+FORMATS = ("text", "json", "sarif", "github", "html")
 _SEVERITIES = click.Choice([str(s) for s in Severity], case_sensitive=False)
 
 
@@ -291,6 +292,10 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
         from docsecrets.report import github
 
         return github.render(report)
+    if output_format == "html":
+        from docsecrets.report import html
+
+        return html.render(report)
     from docsecrets.report import text as text_report
 
     return text_report.render(report, color=color)
@@ -298,8 +303,8 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 
 @cli.command()
 @_scan_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              default="text", show_default=True, help="Output format.")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Write the report to this file instead of standard output (replaced whole; never through "
@@ -592,6 +597,60 @@ def _audit_interactively(current: Baseline) -> Baseline:
 
 
 @cli.command()
+@_scan_options
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder the masked copies are written to (outside the scanned folders).")
+@click.option("--mask", "mask_text", default="********", show_default=True,
+              help="Text that replaces every secret.")
+def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
+         config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
+         out_dir: str, mask_text: str) -> None:
+    """Write copies of the documents with findings, every reported secret replaced by the mask.
+
+    The originals are never modified. Exit 0 when every such document was masked (or nothing
+    was found), 1 when some were refused (with the reason), 2 on a usage error. With
+    --allow-unscannable, documents refused only because they could not be read completely are
+    still listed but do not make the exit code 1.
+    """
+    from docsecrets import mask as mask_module
+    from docsecrets.report import printable
+    from docsecrets.scan import ScanOptions
+    from docsecrets.walk import DEFAULT_EXCLUDES
+
+    if null_separated and files_from is None:
+        raise click.UsageError("-0 applies to --files-from, which is missing")
+    paths = [*paths, *(_read_files_from(files_from, null_separated) or [])]
+    if not paths:
+        raise click.UsageError("name the files or folders to mask")
+    paths = _check_paths(paths)
+    if not mask_text or any(ch in mask_text for ch in "\r\n"):
+        raise click.UsageError("--mask must be a non-empty text on one line")
+    config = _load_config(config_path)
+    limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
+    options = ScanOptions(limits=limits, jobs=_cap_jobs(jobs), excludes=DEFAULT_EXCLUDES + tuple(excludes),
+                          config=config)
+    try:
+        outcomes = mask_module.mask_paths(paths, out_dir=out_dir, mask=mask_text, options=options)
+    except mask_module.MaskUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        plural = "s" if outcome.findings != 1 else ""
+        if outcome.status == "masked":
+            click.echo(f"{printable(outcome.path)}: masked {outcome.findings} finding{plural} -> "
+                       f"{printable(outcome.output or '')}")
+        elif outcome.status == "refused":
+            click.echo(f"{printable(outcome.path)}: refused: {printable(outcome.reason)}")
+    click.echo(f"{counts.get('masked', 0)} masked, {counts.get('refused', 0)} refused, "
+               f"{counts.get('clean', 0)} with nothing to mask, {counts.get('skipped', 0)} skipped")
+    allow = allow_unscannable or config.allow_unscannable
+    failing = [o for o in outcomes if o.status == "refused"
+               and not (allow and (o.reason or "").startswith("not read completely"))]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+@cli.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="Configuration file whose custom rules ([[rules]]) are listed too.")
 def rules(config_path: str | None) -> None:
@@ -601,6 +660,22 @@ def rules(config_path: str | None) -> None:
 
     for rule in (*RULES, *_custom_rules(_load_config(config_path))):
         click.echo(f"{rule.id}  {str(rule.severity):8}  {safe(rule.name):28}  {safe(rule.description)}")
+
+
+@cli.command("hash-value")
+def hash_value() -> None:
+    """Print the allow_values entry for a value read from standard input (prompted on a terminal)."""
+    from docsecrets.hashing import allow_value_hash
+
+    if sys.stdin.isatty():
+        value = click.prompt("Value to accept", hide_input=True, err=True)
+    else:
+        value = sys.stdin.read()
+        value = value[:-1] if value.endswith("\n") else value
+        value = value[:-1] if value.endswith("\r") else value
+    if not value:
+        raise click.UsageError("no value on standard input")
+    click.echo(allow_value_hash(value))
 
 
 @cli.command()
@@ -673,7 +748,7 @@ def _write(text: str, output: str | None) -> None:
 def _report_options(command: Callable[..., None]) -> Callable[..., None]:
     """Output and gate options of commands that report like `scan`."""
     options = [
-        click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+        click.option("--format", "output_format", type=click.Choice(FORMATS),
                      default="text", show_default=True, help="Output format."),
         click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default)."),
         click.option("-o", "--output", type=click.Path(path_type=str),

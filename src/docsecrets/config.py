@@ -3,7 +3,7 @@
     exclude = ["samples/*"]                 # globs added to the default excludes
     disable = ["DS112"]                     # rule ids not reported
     severity = { DS101 = "high" }           # severity overrides
-    allow_values = ["<sha256 of a value>"]  # accepted values, by hash (never the value itself)
+    allow_values = ["scrypt:..."]           # accepted values, by salted slow hash (`docsecrets hash-value`)
     allow_paths = ["docs/public/*"]         # files not scanned
     baseline = ".docsecrets-baseline.json"  # used by scan and hook when present
     cache = true                            # reuse results of unchanged files (see README)
@@ -23,13 +23,13 @@ check off. Command-line flags override the file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsecrets.hashing import ALLOW_FORM, matches_allowed
 from docsecrets.types import DocsecretsError, Severity
 
 CONFIG_FILES = (".docsecrets.toml", "pyproject.toml")
@@ -74,12 +74,7 @@ class Config:
         return default
 
     def allows_value(self, secret: str) -> bool:
-        return bool(self.allow_values) and value_hash(secret) in self.allow_values
-
-
-def value_hash(secret: str) -> str:
-    """How allow_values names an accepted value: its SHA-256, never the value."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
+        return bool(self.allow_values) and matches_allowed(secret, self.allow_values)
 
 
 def _toml_load(path: str) -> dict[str, Any]:
@@ -185,9 +180,15 @@ def _severity(value: Any, where: str) -> Severity:
 
 def _hashes(section: dict[str, Any], source: str) -> list[str]:
     values = _strings(section, "allow_values", source)
-    for value in values:
-        if not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise ConfigError(f"{source}: allow_values holds SHA-256 hashes (64 hex digits), not values: {value[:8]}…")
+    for number, value in enumerate(values, 1):
+        if ALLOW_FORM.fullmatch(value):
+            continue
+        # never echo the entry: a user may have pasted the value itself
+        if re.fullmatch(r"[0-9a-fA-F]{64}", value):
+            raise ConfigError(f"{source}: allow_values entry {number} is a plain SHA-256, which a short password "
+                              "falls to in seconds; replace it with the output of `docsecrets hash-value`")
+        raise ConfigError(f"{source}: allow_values entry {number} is not a 'scrypt:<salt>:<hash>' value from "
+                          "`docsecrets hash-value` (values themselves never go in the configuration)")
     return values
 
 

@@ -10,11 +10,12 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from docsecrets.extract import get_extractor
+from docsecrets.hashing import slow_hash
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
@@ -22,7 +23,7 @@ from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableO
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableReader
-from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
+from docsecrets.sniff import DOCUMENT_SUFFIXES, reads_as_text, sniff, suffix_of
 from docsecrets.types import (
     Cell,
     EncryptedError,
@@ -30,6 +31,7 @@ from docsecrets.types import (
     FileError,
     FileResult,
     Finding,
+    Item,
     LimitExceeded,
     Location,
     Member,
@@ -67,27 +69,49 @@ def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match
     return kept
 
 
+SHORT_SECRET = 12  # below this many characters nothing of a secret is shown, not even its length
+_MASK = "********"
+_KEY_HEADERS = ("-----BEGIN ", "PuTTY-User-Key-File-", "---- BEGIN SSH2")
+
 def redact(secret: str) -> str:
-    """At most four characters of the secret and its length: 'Ur********3!'."""
-    n = len(secret)
-    if n <= 2:
-        return "*" * n
-    if n <= 5:
-        return secret[0] + "*" * (n - 1)
-    if n <= 9:
-        return secret[0] + "*" * (n - 2) + secret[-1]
-    if "\n" in secret:  # a key block: show its first line's start only
-        return secret[:4] + f"…({n} chars)"
-    return secret[:2] + "*" * (n - 4) + secret[-2:]
+    """What a report may show of a secret: never a character of a short one, never its length.
+
+    Under 12 characters: a fixed mask. Longer: the first and last two characters ('Ur…3!').
+    A key block: the start of its first line when that line is a header ('-----BEGIN RSA PRIVATE KEY-----…').
+    """
+    if not secret:
+        return ""
+    if len(secret) < SHORT_SECRET:
+        return _MASK
+    if "\n" in secret:
+        first = secret.split("\n", 1)[0].strip()
+        if first.startswith(_KEY_HEADERS):
+            return first[:40] + "…"
+        return secret[:2] + "…"
+    return secret[:2] + "…" + secret[-2:]
 
 
 def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) -> str:
-    """Stable identity of a finding: no location, so inserting rows does not change it."""
+    """Stable identity of a finding: no location, so inserting rows does not change it.
+
+    sha256(rule, path, chain, scrypt(secret, salt=sha256(path, chain))): the salt ties the slow
+    hash to one file, so no table computed in advance applies and each finding costs its own
+    search; the scrypt result is memoised, so one value in one file costs once per process.
+    """
+    where = _salt(normalise_path(path), chain)
     digest = hashlib.sha256()
-    for part in (rule_id, normalise_path(path), *chain, secret):
-        digest.update(part.encode("utf-8", "surrogateescape"))
+    for part in (rule_id.encode("utf-8"), where, slow_hash(secret, where)):
+        digest.update(part)
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def _salt(path: str, chain: tuple[str, ...]) -> bytes:
+    digest = hashlib.sha256(b"docsecrets fingerprint v2\x00")
+    for part in (path, *chain):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\x00")
+    return digest.digest()
 
 
 def normalise_path(path: str) -> str:
@@ -148,6 +172,10 @@ class _Collector:
             identity: str | None = None) -> None:
         if rule.id in self.config.disable or (secret and self.config.allows_value(secret)):
             return
+        description = _scrubbed(description, secret)
+        hidden = _scrubbed(hidden, secret) if hidden else hidden
+        if location.part and secret and secret in location.part:
+            location = replace(location, part=_scrubbed(location.part, secret))
         key = (chain, location, secret)
         if key not in self.findings and len(self.findings) >= self.max_findings:
             if not self.capped:
@@ -177,7 +205,19 @@ def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, confi
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
-    return FileResult(path=path, findings=findings, errors=tuple(out.errors), format=fmt, size=len(data))
+    # Belt and braces: a reader's message that still quotes a value found in this file loses it.
+    secrets = sorted({f.secret for f in findings if len(f.secret) >= 4}, key=len, reverse=True)
+    errors = tuple(replace(e, error=_scrubbed(e.error, *secrets)) if any(s in e.error for s in secrets) else e
+                   for e in out.errors)
+    return FileResult(path=path, findings=findings, errors=errors, format=fmt, size=len(data))
+
+
+def _scrubbed(text: str, *secrets: str) -> str:
+    """`text` with every occurrence of a secret replaced by its redacted form."""
+    for secret in secrets:
+        if len(secret) >= 4 and secret in text:
+            text = text.replace(secret, redact(secret) or "********")
+    return text
 
 
 def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int, ctx: Context,
@@ -199,23 +239,14 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
         if fmt not in PACK_FORMATS:  # a DICOM file without the health pack: passed over like an image
             out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
         return fmt
-    tables: dict[str, TableReader] = {}
     observers = out.rules.observers() if out.rules.packs else []
     try:
         if pack_reader is not None:
             for hit in pack_reader(data, ctx):
                 _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
-        for item in extractor(data, ctx) if extractor is not None else ():
-            if isinstance(item, Segment):
-                _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
-            elif isinstance(item, Row):
-                # a row an observer reports as part of a whole table skips the packs' own text rules
-                whole = [observer.row(item) for observer in observers] if observers else ()
-                _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
-                          chain=chain, out=out,
-                          inherited=inherited, rules=out.rules.base_rules if any(whole) else None)
-            elif isinstance(item, Member):
-                _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+        if extractor is not None:
+            _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited,
+                     observers=observers)
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
@@ -223,6 +254,11 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     except LimitExceeded as exc:
         out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
     except ExtractError as exc:
+        # A text file that only looked like a PDF, RTF, tar...: read as text, so no error. A file
+        # named as a document (.pdf, .xlsx...) keeps its parse failure: it is a damaged document.
+        if fmt != "text" and suffix not in DOCUMENT_SUFFIXES and _read_as_text(
+                data, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited):
+            return "text"
         out.error(f"unscannable: {exc}", chain=chain, kind="unreadable")
     except RecursionError:
         out.error(f"unscannable: {fmt} structure nested too deeply (recursion limit)", chain=chain, kind="limit")
@@ -231,7 +267,8 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
                   kind="memory")
     except Exception as exc:  # a reader bug must cost one file, never the sweep
         log.debug("reader crashed on %s", name, exc_info=True)
-        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}: {exc}",
+        # the library's message may quote the document: the reader and the exception type only
+        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}",
                   chain=chain, kind="internal")
     for observer in observers:  # tables read before a failure are still reported
         for hit in observer.finish():
@@ -253,6 +290,37 @@ def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inhe
     out.add(rule=hit.rule, secret=hit.secret, location=hit.location, chain=chain, hidden=hit.hidden or inherited,
             description=hit.description, priority=_TABLE_PRIORITY, severity=hit.severity,
             confidence=hit.confidence, identity=hit.identity)
+
+
+def _consume(items: Iterable[Item], *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
+             inherited: str | None, observers: Sequence[TableObserver] = ()) -> None:
+    tables: dict[str, TableReader] = {}
+    for item in items:
+        if isinstance(item, Segment):
+            _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
+        elif isinstance(item, Row):
+            # a row an observer reports as part of a whole table skips the packs' own text rules
+            whole = [observer.row(item) for observer in observers] if observers else ()
+            _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
+                      chain=chain, out=out, inherited=inherited, rules=out.rules.base_rules if any(whole) else None)
+        elif isinstance(item, Member):
+            _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+
+
+def _read_as_text(data: bytes, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
+                  inherited: str | None) -> bool:
+    """The fallback when a sniffed format fails to parse: magic bytes can sit in a text file
+    ('%PDF-' quoted in a note). True when the bytes are text and the text reader read them."""
+    if not reads_as_text(data):
+        return False
+    extractor = get_extractor("text")
+    if extractor is None:  # pragma: no cover - the text reader is always registered
+        return False
+    try:
+        _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
+    except ExtractError:
+        return False
+    return True
 
 
 def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,

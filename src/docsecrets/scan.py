@@ -317,7 +317,7 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
         except MemoryError:
             result = _error_result(path, "unscannable: memory limit exceeded", "memory")
         except BaseException as exc:  # noqa: BLE001 - e.g. a Rust panic from a native reader
-            result = _error_result(path, f"unscannable: reader failed: {type(exc).__name__}: {exc}", "internal")
+            result = _error_result(path, f"unscannable: reader failed: {type(exc).__name__}", "internal")
         try:
             conn.send(result)
         except MemoryError:

@@ -196,6 +196,20 @@ def _sniff_zip(data: bytes, suffix: str) -> str:
     return "zip"
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
+def reads_as_text(data: bytes) -> bool:
+    """Whether the whole of `data` is text: UTF-16 with a BOM, or bytes with no NUL and at most
+    1% other control characters (what a reader falls back to when a format's magic lied)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not data or b"\x00" in data:
+        return False
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls <= max(4, len(data) // 100)
+
+
 def _text_head(head: bytes) -> str | None:
     """The start of the file as text, or None when it looks binary."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):

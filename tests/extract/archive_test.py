@@ -5,6 +5,7 @@ import gzip
 import importlib.util
 import io
 import lzma
+import tarfile
 import zipfile
 
 import pytest
@@ -17,6 +18,7 @@ from docsecrets.extract.context import Budget, Context
 from docsecrets.limits import Limits
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded, Member
 from tests.fixtures.archive_builders import (
+    make_7z,
     make_overlapping_zip,
     make_tar,
     make_zip,
@@ -136,7 +138,7 @@ def test_corrupt_member_is_reported_after_the_good_ones():
     data[data.index(b"payload")] ^= 0xFF  # CRC no longer matches
     gen = extract(bytes(data), Context.for_file("x.zip"))
     assert next(gen).data == b"good"
-    with pytest.raises(ExtractError, match="part 'bad.txt' is corrupt: Bad CRC-32"):
+    with pytest.raises(ExtractError, match="part 'bad.txt' is corrupt: BadZipFile: Bad CRC-32$"):
         next(gen)
 
 
@@ -265,6 +267,64 @@ def test_7z_members_and_password():
         archive_file.writestr(b"x", "a.txt")
     with pytest.raises(EncryptedError):
         run(locked.getvalue(), "a.7z")
+
+
+# --- every member is read: repeated and unsafe names -------------------------------------
+
+OTHER = "Deux" + "ieme77"
+
+
+def test_zip_with_a_repeated_name_reads_both_members():
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        data = _zip_pairs([("a.txt", SECRET), ("a.txt", OTHER), ("a.txt (2)", "x")])
+    # a member literally named like a label does not merge with the repeat either
+    assert pairs(run(data)) == [("a.txt", SECRET.encode(), None), ("a.txt (2)", OTHER.encode(), None),
+                                ("a.txt (2) (2)", b"x", None)]
+
+
+def _zip_pairs(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive_file:
+        for name, text in entries:
+            archive_file.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_zip_and_tar_members_with_unsafe_names_are_read_as_labels():
+    entries = [("../../etc/cron.d/x", SECRET), ("/abs/path.txt", OTHER)]
+    assert pairs(run(_zip_pairs(entries))) == [(n, t.encode(), None) for n, t in entries]
+    tar = make_tar({"../up.txt": SECRET.encode(), "/root.txt": OTHER.encode()})
+    assert pairs(run(tar, "a.tar")) == [("../up.txt", SECRET.encode(), None), ("/root.txt", OTHER.encode(), None)]
+
+
+def test_tar_with_a_repeated_name_reads_both_members():
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for text in (SECRET, OTHER):
+            info = tarfile.TarInfo("same.txt")
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text.encode()))
+    assert pairs(run(buffer.getvalue(), "a.tar")) == [("same.txt", SECRET.encode(), None),
+                                                      ("same.txt (2)", OTHER.encode(), None)]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("py7zr") is None, reason="py7zr not installed")
+def test_7z_repeated_absolute_and_dotdot_names_are_all_read():
+    data = make_7z([("dup.txt", SECRET.encode()), ("dup.txt", OTHER.encode()), ("xx/up.txt", b"one"),
+                    ("xabs.txt", b"two")], rename={"xx/up.txt": "../up.txt", "xabs.txt": "/abs.txt"})
+    assert pairs(run(data, "a.7z")) == [("dup.txt", SECRET.encode(), None), ("dup.txt (2)", OTHER.encode(), None),
+                                        ("../up.txt", b"one", None), ("/abs.txt", b"two", None)]
+
+
+def test_repeated_members_are_two_findings_with_distinct_chains():
+    from docsecrets.engine import scan_bytes
+
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        data = _zip_pairs([("notes.txt", SECRET), ("notes.txt", SECRET)])
+    findings = scan_bytes(data, path="backup.zip").findings
+    value = "Azerty" + "12!"
+    assert [(f.chain, f.secret) for f in findings] == [(("notes.txt",), value), (("notes.txt (2)",), value)]
+    assert findings[0].fingerprint != findings[1].fingerprint
 
 
 # --- garbage -----------------------------------------------------------------------------

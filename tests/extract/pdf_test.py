@@ -432,3 +432,45 @@ def test_pdfminer_layout_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_module, "_pdfium_open", lambda _data: None)
     path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, f"Mot de passe : {PASSWORD}")]])
     assert body(items(path)) == [Segment(text=f"Mot de passe : {PASSWORD}", location=Location(page=1, line=1))]
+
+
+class _CreatesMarker:
+    """Unpickling this calls open(marker, 'w'): the file appearing proves a pickle was loaded."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _pdf_name(text: str) -> bytes:
+    return b"/" + "".join(c if c.isalnum() else f"#{ord(c):02X}" for c in text).encode("ascii")
+
+
+@pytest.mark.parametrize("backend", ["", "pdfminer"])
+def test_font_encoding_naming_a_path_unpickles_nothing(tmp_path, monkeypatch, backend):
+    """CVE-2025-64512: pdfminer.six < 20251107 loaded `<Encoding>.pickle.gz` from any path a PDF named."""
+    import gzip
+    import pickle
+
+    from docsecrets.engine import scan_bytes
+
+    marker = tmp_path / "unpickled"
+    (tmp_path / "evil.pickle.gz").write_bytes(gzip.compress(pickle.dumps(_CreatesMarker(marker))))
+    font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Evil /Encoding %s /DescendantFonts [5 0 R] >>"
+            % _pdf_name(str(tmp_path / "evil")))
+    path = make_raw_pdf(tmp_path / "cmap.pdf", {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: text_page(2, 4, 6),
+        4: stream(b"BT /F1 12 Tf 72 720 Td (Mot de passe : " + PASSWORD.encode() + b") Tj ET"),
+        5: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Evil /CIDSystemInfo "
+           b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        6: font,
+    })
+    monkeypatch.setenv("DOCSECRETS_PDF_BACKEND", backend)
+    result = scan_bytes(path.read_bytes(), path=str(path))
+    assert not marker.exists()
+    assert result.format == "pdf"
+    assert all(e.kind in ("unreadable", "internal") for e in result.errors)

@@ -255,7 +255,7 @@ def test_unreadable_sheet_is_named_after_the_others_are_yielded(monkeypatch):
     monkeypatch.setattr(xlrd.sheet.Sheet, "read", read)
     data = xls_bytes([SheetSpec("Bad", {"A1": "x"}), SheetSpec("Good", {"A1": PASSWORD})])
     got = []
-    with pytest.raises(ExtractError, match=r"sheet 1 \('Bad'\): error: unpack requires"):
+    with pytest.raises(ExtractError, match=r"sheet 1 \('Bad'\): struct.error: unpack requires"):
         for item in extract(data, Context()):
             got.append(item)
     assert got == [row("Good", 1, ("A1", PASSWORD))]
@@ -280,7 +280,7 @@ def test_an_xlsx_named_xls_raises_extract_error():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(ExtractError, match="unreadable .xls workbook: Excel xlsx file; not supported"):
+    with pytest.raises(ExtractError, match="unreadable .xls workbook: XLRDError: Excel xlsx file; not supported$"):
         items_of(buffer.getvalue())
 
 

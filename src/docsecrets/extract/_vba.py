@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from docsecrets.extract.context import Context
 from docsecrets.types import ExtractError, LimitExceeded, Location, Segment
+from docsecrets.extract._reason import reason
 
 _CHUNK = 4096
 
@@ -43,7 +44,7 @@ def macro_segments(paths: list[list[str]], read: Callable[[list[str]], bytes],
             except LimitExceeded:
                 raise
             except ExtractError as exc:
-                unreadable.append(f"{module.name} ({exc})")
+                unreadable.append(f"{module.name} ({reason(exc)})")
                 continue
             text = _readable(source.decode(codepage, "replace"))
             if text.strip():

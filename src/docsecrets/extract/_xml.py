@@ -15,6 +15,7 @@ from typing import IO
 from lxml import etree
 
 from docsecrets.types import ExtractError, LimitExceeded
+from docsecrets.extract._reason import reason
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -36,7 +37,7 @@ def parse(data: bytes) -> etree._Element:
     try:
         return etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise ExtractError(f"malformed XML: {exc}") from None
+        raise ExtractError(f"malformed XML: {reason(exc)}") from None
 
 
 def iterparse(stream: IO[bytes], *, tags: tuple[str, ...] | None = None,
@@ -50,7 +51,7 @@ def iterparse(stream: IO[bytes], *, tags: tuple[str, ...] | None = None,
                                   load_dtd=False, huge_tree=False, remove_comments=False, recover=False)
         yield from context
     except etree.XMLSyntaxError as exc:
-        raise ExtractError(f"malformed XML: {exc}") from None
+        raise ExtractError(f"malformed XML: {reason(exc)}") from None
 
 
 def local(tag: object) -> str:

@@ -15,6 +15,7 @@ from typing import IO
 
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded
+from docsecrets.extract._reason import reason
 
 _CHUNK = 1 << 16
 
@@ -27,17 +28,19 @@ class SafeZip:
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
                 NotImplementedError) as exc:
-            raise ExtractError(f"not a readable zip container: {exc}") from None
+            raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
         if len(infos) > ctx.limits.max_members:
             raise LimitExceeded(f"{len(infos)} archive members (limit {ctx.limits.max_members})")
         _check_overlap(infos)
+        self._all = infos  # every entry, duplicate names included (an archive reads them all)
         self._infos = {info.filename: info for info in infos}
 
     def names(self) -> list[str]:
         return list(self._infos)
 
     def infos(self) -> list[zipfile.ZipInfo]:
-        return list(self._infos.values())
+        """Every entry in directory order, duplicate names included."""
+        return list(self._all)
 
     def has(self, name: str) -> bool:
         return name in self._infos
@@ -59,6 +62,14 @@ class SafeZip:
         info = self._infos.get(name)
         if info is None:
             raise ExtractError(f"missing part {name!r}")
+        return self.iter_entry(info)
+
+    def read_entry(self, info: zipfile.ZipInfo) -> bytes:
+        """One entry of `infos()`: the way to read the second of two entries with the same name."""
+        return b"".join(self.iter_entry(info))
+
+    def iter_entry(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        name = info.filename
         limits = self._ctx.limits
         if info.flag_bits & 0x1:
             raise EncryptedError(f"encrypted archive member {name!r}")
@@ -78,11 +89,11 @@ class SafeZip:
                     _check_ratio(name, read, info.compress_size, self._ctx)
                     yield chunk
         except NotImplementedError as exc:
-            raise ExtractError(f"part {name!r} uses an unsupported compression method: {exc}") from None
+            raise ExtractError(f"part {name!r} uses an unsupported compression method: {reason(exc)}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise ExtractError(f"part {name!r} is corrupt: {exc}") from None
+            raise ExtractError(f"part {name!r} is corrupt: {reason(exc)}") from None
         except RuntimeError as exc:  # zipfile says "File is encrypted, password required"
-            raise EncryptedError(f"archive member {name!r}: {exc}") from None
+            raise EncryptedError(f"archive member {name!r} is encrypted") from None
 
 
 def _check_ratio(name: str, size: int, compressed: int, ctx: Context) -> None:

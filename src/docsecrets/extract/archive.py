@@ -2,8 +2,9 @@
 
 Every regular member comes out as a Member; the engine sniffs it and recurses, so a
 `.tar.gz` is read in two rounds: gzip -> one member (the tar) -> its files. Nothing is
-ever written to disk, so absolute or `..` member names are harmless and kept as given;
-links and devices are skipped, never followed.
+ever written to disk, so absolute or `..` member names are harmless labels, kept as given
+and read like any other; a repeated name is read too, labelled 'name (2)'. Links and devices
+are skipped, never followed.
 
 A damaged or encrypted member does not stop the others: they are yielded first, then one
 error names what could not be read.
@@ -27,6 +28,7 @@ from docsecrets.extract._partial import keep_going, raise_collected
 from docsecrets.extract._zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Member
+from docsecrets.extract._reason import reason
 
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -73,20 +75,21 @@ def _kind(data: bytes) -> str:
 def _zip_members(data: bytes, ctx: Context) -> Iterator[Item]:
     archive = SafeZip(data, ctx)
     infos = [info for info in archive.infos() if not info.filename.endswith("/") and not _is_zip_link(info)]
-    encrypted = [info.filename for info in infos if archive.is_encrypted(info.filename)]
-    skip = set(encrypted)
+    encrypted = [info.filename for info in infos if info.flag_bits & 0x1]
     if encrypted and len(encrypted) == len(infos):
         raise EncryptedError(f"password-protected zip: all {len(infos)} members are encrypted")
     problems: list[ExtractError] = []
+    names = _Distinct()
     for info in infos:
-        if info.filename in skip:
+        name = names.label(info.filename)
+        if info.flag_bits & 0x1:
             continue
         try:
-            payload = archive.read(info.filename)
+            payload = archive.read_entry(info)
         except ExtractError as exc:
             keep_going(exc, ctx, problems)
             continue
-        yield Member(name=info.filename, data=payload)
+        yield Member(name=name, data=payload)
     if encrypted:
         problems.append(EncryptedError(f"{len(encrypted)} encrypted zip member(s): {_names(encrypted)}"))
     raise_collected(problems)
@@ -105,15 +108,16 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        raise ExtractError(f"not a readable archive: {exc}") from None
+        raise ExtractError(f"not a readable archive: {reason(exc)}") from None
     problems: list[ExtractError] = []
     count = 0
+    names = _Distinct()
     with tar:
         while True:
             try:
                 member = tar.next()
             except (tarfile.TarError, OSError, EOFError, ValueError, UnicodeError) as exc:
-                problems.append(ExtractError(f"tar archive is damaged after {count} members: {exc}"))
+                problems.append(ExtractError(f"tar archive is damaged after {count} members: {reason(exc)}"))
                 break
             if member is None:
                 break
@@ -122,12 +126,13 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
                 raise LimitExceeded(f"more than {ctx.limits.max_members} archive members")
             if not member.isreg():
                 continue  # directories, links, devices, fifos
+            name = names.label(member.name)
             try:
                 payload = _read_tar_member(tar, member, ctx)
             except ExtractError as exc:
                 keep_going(exc, ctx, problems)
                 continue
-            yield Member(name=member.name, data=payload)
+            yield Member(name=name, data=payload)
     raise_collected(problems)
 
 
@@ -148,7 +153,7 @@ def _read_tar_member(tar: tarfile.TarFile, member: tarfile.TarInfo, ctx: Context
                 raise LimitExceeded(f"tar member {member.name!r} is larger than {limit:,} bytes")
             chunks.append(chunk)
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        raise ExtractError(f"tar member {member.name!r} is damaged: {exc}") from None
+        raise ExtractError(f"tar member {member.name!r} is damaged: {reason(exc)}") from None
     return b"".join(chunks)
 
 
@@ -251,7 +256,7 @@ def _inflate(data: bytes, kind: str, ctx: Context) -> tuple[bytes, int, str | No
             if not data.startswith(_STREAM_MAGIC[kind], start):
                 return bytes(out), start, None
     except (zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as exc:
-        return bytes(out), pos, f"{kind} stream is corrupt after {len(out):,} bytes: {exc}"
+        return bytes(out), pos, f"{kind} stream is corrupt after {len(out):,} bytes: {reason(exc)}"
 
 
 def _inner_name(data: bytes, kind: str, outer: str) -> str:
@@ -289,18 +294,19 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
         needs_password = archive.needs_password()
+        labels = _7z_tokens(archive)
         files = [f for f in archive.list() if not f.is_directory]
     except py7zr.PasswordRequired:
         raise EncryptedError("password-protected 7z archive (encrypted file list)") from None
     except Exception as exc:  # py7zr raises many kinds on garbage
-        raise ExtractError(f"not a readable 7z archive: {exc}") from None
+        raise ExtractError(f"not a readable 7z archive: {reason(exc)}") from None
     with archive:
         if needs_password:
             raise EncryptedError("password-protected 7z archive")
         if len(files) > limits.max_members:
             raise LimitExceeded(f"{len(files)} archive members (limit {limits.max_members})")
         problems: list[ExtractError] = []
-        for batch in _7z_batches(files, limits.max_part_size, problems):
+        for batch in _7z_batches(files, labels, limits.max_part_size, problems):
             try:
                 archive.reset()
                 products = _7z_read(archive, batch, ctx)
@@ -308,15 +314,39 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
                 keep_going(exc, ctx, problems)
                 continue
             except Exception as exc:
-                problems.append(ExtractError(f"7z members {_names(batch)} are damaged: {exc}"))
+                problems.append(ExtractError(f"7z members {_names([labels[t] for t in batch])} are damaged: "
+                                             f"{reason(exc)}"))
                 continue
-            for name in batch:
-                if name in products:
-                    yield Member(name=name, data=products.pop(name))
+            for token in batch:
+                if token in products:
+                    yield Member(name=labels[token], data=products.pop(token))
+                else:
+                    problems.append(ExtractError(f"7z member {labels[token]!r} was not extracted"))
     raise_collected(problems)
 
 
-def _7z_batches(files: list[Any], limit: int, problems: list[ExtractError]) -> Iterator[list[str]]:
+def _7z_tokens(archive: Any) -> dict[str, str]:
+    """Give every 7z entry a unique, harmless name for py7zr, and map it back to its label.
+
+    py7zr extracts under names it sanitises itself: an absolute or `..` name makes it refuse
+    the whole extraction, and the second of two equal names comes back renamed, so neither
+    was read. Nothing is written to disk here, so such names are only labels: each entry is
+    extracted as 'entry-<n>' and reported under its own name ('name (2)' for a repeat).
+    """
+    labels: dict[str, str] = {}
+    names = _Distinct()
+    for number, entry in enumerate(archive.files):
+        token = f"entry-{number}"
+        info = entry._file_info  # noqa: SLF001 - py7zr offers no other way to rename an entry
+        original = str(info.get("filename") or "")
+        info["filename"] = token
+        if not entry.is_directory:
+            labels[token] = names.label(original)
+    return labels
+
+
+def _7z_batches(files: list[Any], labels: dict[str, str], limit: int,
+                problems: list[ExtractError]) -> Iterator[list[str]]:
     """Group members so one extraction holds at most `limit` declared bytes in memory.
 
     Extracting member by member would decompress a solid archive again for each one.
@@ -326,7 +356,7 @@ def _7z_batches(files: list[Any], limit: int, problems: list[ExtractError]) -> I
     for info in files:
         name, declared = str(info.filename), int(info.uncompressed or 0)
         if declared > limit:
-            problems.append(LimitExceeded(f"7z member {name!r} declares {declared:,} bytes (limit {limit:,})"))
+            problems.append(LimitExceeded(f"7z member {labels.get(name, name)!r} declares {declared:,} bytes (limit {limit:,})"))
             continue
         if batch and size + declared > limit:
             yield batch
@@ -379,6 +409,29 @@ def _7z_read(archive: Any, names: list[str], ctx: Context) -> dict[str, bytes]:
 
 
 # --- shared ------------------------------------------------------------------------------
+
+class _Distinct:
+    """Member labels as the archive gives them, a repeated one numbered: 'a.txt', 'a.txt (2)'.
+
+    Two members under one name are two documents: each is read, and its findings must not
+    merge with the other's (the chain is part of a finding's identity)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def label(self, name: str) -> str:
+        count = self._seen.get(name, 0) + 1
+        self._seen[name] = count
+        if count == 1:
+            return name
+        label = f"{name} ({count})"
+        while label in self._seen:  # an archive may also hold a member literally named 'a.txt (2)'
+            count += 1
+            label = f"{name} ({count})"
+        self._seen[label] = 1
+        self._seen[name] = count
+        return label
+
 
 def _names(names: list[str]) -> str:
     shown = ", ".join(repr(n) for n in names[:5])

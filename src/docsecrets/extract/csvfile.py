@@ -10,6 +10,7 @@ from docsecrets.extract._cells import column_letters
 from docsecrets.extract._decode import decode
 from docsecrets.extract.context import Context
 from docsecrets.types import Cell, Item, LimitExceeded, Location, Row
+from docsecrets.extract._reason import reason
 
 _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(1 << 24)
@@ -49,4 +50,4 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         # A stray quote can make the rest unparseable as CSV: read it as plain text instead.
         from docsecrets.extract.text import blocks
 
-        yield from blocks(text, part=f"unparsed CSV ({exc})")
+        yield from blocks(text, part=f"unparsed CSV ({reason(exc)})")

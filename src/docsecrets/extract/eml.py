@@ -25,6 +25,7 @@ from docsecrets.types import (
     Member,
     Segment,
 )
+from docsecrets.extract._reason import reason
 
 ATTACHMENT = "mail attachment"
 
@@ -58,7 +59,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
     except Exception as exc:  # RecursionError on absurd nesting, and whatever else garbage provokes
-        raise ExtractError(f"not a readable mail: {exc}") from None
+        raise ExtractError(f"not a readable mail: {reason(exc)}") from None
     if not message.keys():
         raise ExtractError("no mail headers found: not an RFC 822 message")
     yield from header_segments(message)
@@ -70,7 +71,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         except ExtractError as exc:
             keep_going(exc, ctx, problems)
         except Exception as exc:  # the email package's header and payload parsers on garbage
-            problems.append(ExtractError(f"MIME part {number} is unreadable: {exc}"))
+            problems.append(ExtractError(f"MIME part {number} is unreadable: {reason(exc)}"))
     raise_collected(problems)
 
 

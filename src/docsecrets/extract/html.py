@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 
 from docsecrets.extract._decode import decode
 from docsecrets.extract.context import Context
+from docsecrets.extract._reason import reason
 from docsecrets.types import (Cell, DocsecretsError, ExtractError, Item, LimitExceeded, Location, Row,
                               Segment)
 
@@ -98,7 +99,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     except DocsecretsError:
         raise
     except Exception as exc:  # html.parser is forgiving, but asserts on some broken declarations
-        raise ExtractError(f"unparsable HTML: {type(exc).__name__}: {exc}") from None
+        raise ExtractError(f"unparsable HTML: {reason(exc)}") from None
     yield from parser.drain()
 
 

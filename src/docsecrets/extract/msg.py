@@ -38,6 +38,7 @@ from docsecrets.types import (
     Member,
     Segment,
 )
+from docsecrets.extract._reason import reason
 
 _PROPERTIES = "__PROPERTIES_VERSION1.0"
 _ATTACH = "__ATTACH_VERSION1.0_#"
@@ -65,7 +66,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
             ole = olefile.OleFileIO(io.BytesIO(data))
             store = _Store(ole, ctx)
     except Exception as exc:  # olefile raises many kinds on a corrupt header or directory
-        raise ExtractError(f"not a readable OLE file: {exc}") from None
+        raise ExtractError(f"not a readable OLE file: {reason(exc)}") from None
     problems: list[ExtractError] = []
     try:
         if not any(path[-1].startswith("__SUBSTG1.0_") for path in store.streams):
@@ -109,7 +110,7 @@ class _Store:
         except ExtractError:
             raise
         except Exception as exc:  # olefile on a broken sector chain
-            raise ExtractError(f"stream {real!r} is unreadable: {exc}") from None
+            raise ExtractError(f"stream {real!r} is unreadable: {reason(exc)}") from None
         return data
 
     def prop(self, prefix: tuple[str, ...], prop_id: str, codec: str) -> str | bytes | None:

@@ -35,6 +35,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
+from docsecrets.extract._reason import reason
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -218,7 +219,7 @@ def _part(archive: SafeZip, name: str, doc: _Doc, problems: list[str]) -> Iterat
     except LimitExceeded:
         raise
     except ExtractError as exc:
-        problems.append(f"{name} unreadable: {exc}")
+        problems.append(f"{name} unreadable: {reason(exc)}")
 
 
 def _encrypted_parts(archive: SafeZip, problems: list[str]) -> set[str]:
@@ -230,7 +231,7 @@ def _encrypted_parts(archive: SafeZip, problems: list[str]) -> set[str]:
     except LimitExceeded:
         raise
     except ExtractError as exc:
-        problems.append(f"{name} unreadable: {exc}")
+        problems.append(f"{name} unreadable: {reason(exc)}")
         return set()
     path_attr = _q("manifest", "full-path")
     return {entry.get(path_attr) or "" for entry in root.iter(_q("manifest", "file-entry"))
@@ -267,7 +268,7 @@ def _basic_module(archive: SafeZip, name: str, problems: list[str]) -> Iterator[
     except LimitExceeded:
         raise
     except ExtractError as exc:
-        problems.append(f"{name} unreadable: {exc}")
+        problems.append(f"{name} unreadable: {reason(exc)}")
         return
     source = _itertext(root).strip()
     module = name[len("Basic/"):].removesuffix(".xml")

@@ -19,6 +19,7 @@ from typing import Any
 from docsecrets.extract import _vba
 from docsecrets.extract.context import Context
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.extract._reason import reason
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def properties(ole: OleFile, ctx: Context) -> Iterator[Segment]:
         try:
             sections = _property_sections(data)
         except (struct.error, ValueError) as exc:
-            raise ExtractError(f"{part} properties are unreadable (damaged property set: {exc})") from None
+            raise ExtractError(f"{part} properties are unreadable (damaged property set: {reason(exc)})") from None
         for fmtid, props in sections:
             custom = fmtid == _USER_DEFINED_FMTID
             for name_or_id, value in props:

@@ -52,6 +52,7 @@ from pdfminer.utils import decode_text
 
 from docsecrets.extract import _xml
 from docsecrets.extract.context import Context
+from docsecrets.extract._reason import reason
 from docsecrets.types import (Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Row,
                               Segment)
 
@@ -132,7 +133,7 @@ class _State:
         except RecursionError:
             self.problems.append(ExtractError(f"{what}: reference loop (recursion too deep)"))
         except Exception as exc:  # pdfminer raises many kinds on damaged objects
-            self.problems.append(ExtractError(f"{what}: {type(exc).__name__}: {exc}"))
+            self.problems.append(ExtractError(f"{what}: {reason(exc)}"))
 
 
 def _raise_problems(problems: list[ExtractError]) -> None:
@@ -210,11 +211,11 @@ def _pdfminer_open(data: bytes) -> PDFDocument:
     except PDFPasswordIncorrect:
         raise EncryptedError("PDF encrypted with a user password") from None
     except PDFEncryptionError as exc:
-        raise EncryptedError(f"PDF encryption not supported: {exc}") from None
+        raise EncryptedError(f"PDF encryption not supported: {reason(exc)}") from None
     except RecursionError:
         raise ExtractError("truncated or corrupt PDF: reference loop (recursion too deep)") from None
     except Exception as exc:  # garbage makes pdfminer raise anything from KeyError to PSEOF
-        raise ExtractError(f"truncated or corrupt PDF: {type(exc).__name__}: {exc}") from None
+        raise ExtractError(f"truncated or corrupt PDF: {reason(exc)}") from None
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def _pages(doc: PDFDocument, state: _State, pdf: Any = None) -> Iterator[Item]:
             state.problems.append(ExtractError("page tree: reference loop (recursion too deep)"))
             return
         except Exception as exc:
-            state.problems.append(ExtractError(f"page tree: {type(exc).__name__}: {exc}"))
+            state.problems.append(ExtractError(f"page tree: {reason(exc)}"))
             return
         if page is None:
             return
@@ -257,7 +258,7 @@ def _pages(doc: PDFDocument, state: _State, pdf: Any = None) -> Iterator[Item]:
         except RecursionError:
             state.problems.append(ExtractError(f"page {number}: reference loop (recursion too deep)"))
         except Exception as exc:
-            state.problems.append(ExtractError(f"page {number}: {type(exc).__name__}: {exc}"))
+            state.problems.append(ExtractError(f"page {number}: {reason(exc)}"))
         else:
             state.pages_read += 1
             yield from _page_items(lines, number)

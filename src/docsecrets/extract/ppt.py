@@ -21,6 +21,7 @@ from docsecrets.extract.context import Context
 from docsecrets.extract.ole import (OleFile, collect, has_stream, macros, open_ole, printable_runs, properties,
                                     read_stream)
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.extract._reason import reason
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +281,6 @@ def _inflate(body: bytes, ctx: Context) -> bytes:
     try:
         data = zlib.decompressobj().decompress(body[4:], size)
     except zlib.error as exc:
-        raise ExtractError(f"compressed embedded object is corrupt: {exc}") from None
+        raise ExtractError(f"compressed embedded object is corrupt: {reason(exc)}") from None
     ctx.budget.charge(len(data))
     return data

@@ -42,6 +42,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
+from docsecrets.extract._reason import reason as library_reason
 
 _DEFAULT_PASSWORD = "VelvetSweatshop"  # Excel encrypts with it when only "password to modify" is set
 _SHEET_VISIBILITY = {1: "hidden sheet", 2: "very hidden sheet"}
@@ -142,7 +143,7 @@ def _open_book(data: bytes, *, formatting_info: bool) -> tuple[Any, bool]:
     except XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise EncryptedError("password-protected workbook") from None
-        reason = str(exc)
+        reason = _reason(exc)
     except MemoryError:
         raise LimitExceeded("the workbook needs more memory than allowed (hostile record sizes?)") from None
     except Exception as exc:  # xlrd fails with asserts, struct and unicode errors on damaged files
@@ -179,8 +180,7 @@ def _load_sheet(data: bytes, book: Any, formatted: bool, plain: list[Any],
 
 
 def _reason(exc: BaseException) -> str:
-    detail = str(exc).strip()
-    return f"{type(exc).__name__}: {detail}" if detail else f"corrupt record structure ({type(exc).__name__})"
+    return library_reason(exc)
 
 
 def _sheet_name(book: Any, index: int) -> str:
@@ -372,7 +372,7 @@ def _properties(data: bytes, ctx: Context, errors: list[str]) -> Iterator[Segmen
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as exc:  # olefile raises OSError, struct and index errors on damaged headers
-        errors.append(f"document properties: {exc}")
+        errors.append(f"document properties: {library_reason(exc)}")
         return
     try:
         for stream_name in _PROPERTY_STREAMS:

@@ -33,6 +33,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
+from docsecrets.extract._reason import reason
 
 # Record types ([MS-XLSB] 2.3). Cells: each starts with a Cell structure (column u32, style
 # u24, flags u8) then its value; the "short" forms (ids 12-18, written by newer Excel builds)
@@ -102,7 +103,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         archive = SafeZip(data, ctx)
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
-        raise ExtractError(f"not a readable zip container: {exc}") from None
+        raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
     pkg = _xlsx._Package(archive)
     problems: list[str] = []  # partial damage: read what is left, then report it all at the end
     book = _Book(pkg=pkg, max_cells=ctx.limits.max_cells)

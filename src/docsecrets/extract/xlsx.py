@@ -37,6 +37,7 @@ from docsecrets.types import (
     Row,
     Segment,
 )
+from docsecrets.extract._reason import reason
 
 _T = TypeVar("_T")
 _WORKBOOK = "xl/workbook.xml"
@@ -149,7 +150,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     try:
         archive = SafeZip(data, ctx)
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
-        raise ExtractError(f"not a readable zip container: {exc}") from None
+        raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
     pkg = _Package(archive)
     problems: list[str] = []  # partial damage: read what is left, then report it all at the end
     book_part = _workbook_part(pkg, problems)

@@ -72,9 +72,23 @@ def _target(text: str, kind: str | None) -> str | None:
     for pattern in (_IPV4, _URL, _UNC, _HOST):
         found = pattern.search(text)
         if found:
-            return found.group(0).rstrip(".,;)")
+            target = found.group(0).rstrip(".,;)")
+            return _bare_url(target) if pattern is _URL else target
     if kind in ("TeamViewer", "AnyDesk"):
         found = _REMOTE_ID.search(text)
         if found:
             return f"ID {found.group(0)}"
     return None
+
+
+def _bare_url(url: str) -> str:
+    """The URL without what may hold a credential: user-info, query and fragment.
+
+    'https://admin:pw@host/app?pwd=x#k' -> 'https://host/app'. A description names the
+    target of an access; the credential itself is the finding's (redacted) value.
+    """
+    scheme, _, rest = url.partition("://")
+    rest = re.split(r"[?#]", rest, maxsplit=1)[0]
+    authority, slash, path = rest.partition("/")
+    host = authority.rpartition("@")[2]
+    return f"{scheme}://{host}{slash}{path}"
