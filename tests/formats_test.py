@@ -37,13 +37,11 @@ def test_the_names_the_issue_listed_reach_the_scanner() -> None:
     assert "toml" not in DOCUMENT_SUFFIXES
 
 
-def test_a_java_key_store_is_sniffed_and_read() -> None:
-    from docsecrets.engine import scan_bytes
-
+def test_java_key_stores_are_sniffed_by_content_whatever_their_name() -> None:
     data = b"\xfe\xed\xfe\xed" + b"\x00\x00\x00\x02" + b"\x00" * 40
-    assert sniff(data, "store.jks") == "jks"
-    result = scan_bytes(data, path="store.jks")
-    assert [(f.rule_id, f.description) for f in result.findings] == [("DS220", "Java key store (jks)")]
+    assert sniff(data, "store.jks") == sniff(data, "app.keystore") == sniff(data, "noname") == "jks"
+    assert sniff(b"\x30\x82\x01\x00" + b"\x00" * 40, "app.keystore") == "pkcs12"  # keytool's default type
+    assert sniff(b"\x30\x82\x01\x00" + b"\x00" * 40, "app.bin") == "binary"
 
 
 def test_a_truncated_template_is_explained_by_the_reader_its_name_promises() -> None:

@@ -8,7 +8,7 @@ from docsecrets.extract import keystores
 from docsecrets.extract.context import Context
 from docsecrets.extract.keystores import extract
 from docsecrets.types import ExtractError, Location, Segment
-from tests.fixtures.keystore_builders import KDBX_MAGIC, kdbx, pkcs12_store
+from tests.fixtures.keystore_builders import KDBX_MAGIC, jks_store, kdbx, pkcs12_store
 
 pytest.importorskip("cryptography")
 
@@ -108,6 +108,79 @@ def test_bytes_of_neither_kind_are_unreadable():
 def test_random_bytes_raise_only_extract_error(data):
     try:
         items = items_of(data)
+    except ExtractError:
+        return
+    assert len(items) == 1 and items[0].location == FILE
+
+
+# --- default passwords, Java key stores ----------------------------------------------------
+
+
+def test_pkcs12_with_a_default_password_names_it():
+    assert items_of(pkcs12_store(password=b"changeit")) == [
+        Segment(text="PKCS#12 key store (.p12/.pfx): private key container, opens with the well-known password "
+                     "'changeit', holding a private key and 1 certificate", location=FILE)]
+
+
+def test_pkcs12_default_passwords_are_not_tried_past_the_iteration_cap(monkeypatch):
+    monkeypatch.setattr(keystores, "_MAX_DEFAULT_TRY_ITERATIONS", 2047)
+    assert [i.text for i in items_of(pkcs12_store(password=b"changeme"))] == [
+        "PKCS#12 key store (.p12/.pfx): private key container"]
+
+
+@pytest.mark.parametrize(("password", "expected"), [
+    ("changeit", ", opens with the well-known password 'changeit', holding 1 private or secret key and 1 certificate"),
+    ("changeme", ", opens with the well-known password 'changeme', holding 1 private or secret key and 1 certificate"),
+    ("", ", unprotected (empty password), holding 1 private or secret key and 1 certificate"),
+    (PASSWORD, " (1 private or secret key and 1 certificate)"),
+])
+def test_jks_is_opened_with_default_passwords_only(password, expected):
+    assert items_of(jks_store(password=password), "server.jks") == [
+        Segment(text="Java key store (JKS): private key container" + expected, location=FILE)]
+
+
+def test_jceks_secret_key_entry_counts_as_key_material():
+    data = jks_store(password="secret", keys=0, trusted=1, secret_keys=1, magic=b"\xce\xce\xce\xce")
+    assert [i.text for i in items_of(data, "app.jceks")] == [
+        "Java key store (JCEKS): private key container, opens with the well-known password 'secret', "
+        "holding 1 private or secret key and 1 certificate"]
+
+
+def test_trust_store_of_certificates_alone_is_no_key_container():
+    data = jks_store(password="changeit", keys=0, trusted=3)  # the JDK's cacerts opens with changeit
+    assert [i.text for i in items_of(data, "cacerts")] == [
+        "Java key store (JKS): certificates only, no private key, 3 certificates"]
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda data: data[:30],  # cut inside the first entry
+    lambda data: data[:4] + b"\x00\x00\x00\x07" + data[8:],  # version 7
+    lambda data: data[:8] + b"\x7f\xff\xff\xff" + data[12:],  # absurd entry count
+    lambda data: data[:12] + b"\x00\x00\x00\x09" + data[16:],  # unknown entry kind
+])
+def test_damaged_jks_is_unreadable(mangle):
+    with pytest.raises(ExtractError):
+        items_of(mangle(jks_store(password="changeit")), "server.jks")
+
+
+def test_jks_findings_through_the_engine():
+    from docsecrets.engine import scan_bytes
+
+    (opened,) = scan_bytes(jks_store(password="changeit"), path="tomcat.keystore").findings
+    assert (opened.rule_id, opened.severity) == ("DS220", 3)
+    assert "well-known password 'changeit'" in opened.description
+    (locked,) = scan_bytes(jks_store(password=PASSWORD), path="server.jks").findings
+    assert (locked.rule_id, locked.description) == ("DS220", "Java key store (JKS)")
+    assert scan_bytes(jks_store(password="changeit", keys=0, trusted=2), path="cacerts").findings == ()
+    (p12,) = scan_bytes(pkcs12_store(password=b"password"), path="client.p12").findings
+    assert (p12.rule_id, p12.severity) == ("DS220", 3) and "'password'" in p12.description
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300).map(lambda tail: b"\xfe\xed\xfe\xed" + tail))
+def test_random_jks_bytes_raise_only_extract_error(data):
+    try:
+        items = items_of(data, "x.jks")
     except ExtractError:
         return
     assert len(items) == 1 and items[0].location == FILE

@@ -13,7 +13,7 @@ from docsecrets.rules.base import Match, Rule, TextRule
 from docsecrets.rules.conn_string import CLI_PASSWORD, ORACLE_CREDENTIALS, URL_CREDENTIALS, CommandLinePasswords, \
     UrlCredentials
 from docsecrets.rules.key_stores import KEY_STORE, KeyStores
-from docsecrets.rules.known_tokens import TOKEN, KnownTokens
+from docsecrets.rules.known_tokens import TOKEN, CatalogueTokens, KnownTokens
 from docsecrets.rules.kv_password import PASSWORD, SECRET, UserSlashPassword, PasswordAssignment
 from docsecrets.rules.remote_access import REMOTE_ACCESS
 from docsecrets.rules.remote_files import RDP_PASSWORD, VNC_PASSWORD, RdpPasswords, VncPasswords
@@ -29,6 +29,7 @@ UNSCANNABLE = Rule(
 
 TEXT_RULES: tuple[TextRule, ...] = (
     KnownTokens(),
+    CatalogueTokens(),
     GoogleApiKeys(),
     GitHubFineGrained(),
     PrivateKeys(),

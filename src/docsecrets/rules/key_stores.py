@@ -1,6 +1,8 @@
-"""Key stores found by content: a KeePass database or a PKCS#12 file (.p12/.pfx) holding a
-private key. Their presence in a web root or a share is the finding; the keystores extractor
-describes the file in one line, which this rule reads."""
+"""Key stores found by content: a KeePass database, or a PKCS#12 file (.p12/.pfx) or Java key
+store (JKS, JCEKS) holding a private key. Their presence in a web root or a share is the
+finding; the keystores extractor describes the file in one line, which this rule reads. A
+store that opens with an empty password is critical; one that opens with a well-known
+default password (`changeit`) is named with it."""
 
 from __future__ import annotations
 
@@ -12,13 +14,15 @@ from docsecrets.types import Severity
 
 KEY_STORE = Rule(
     id="DS220", name="key-store-file", severity=Severity.HIGH,
-    description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx, Java .jks)",
-    help="Move key stores out of published folders; if a .p12 opens without a password, replace its key.")
+    description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx, Java JKS/JCEKS)",
+    help="Move key stores out of published folders; if a store opens without a password or with a default "
+         "one (changeit), replace its keys.")
 
 _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
                      r"PKCS#12 key store \(\.p12/\.pfx\): private key container|"
-                     r"Java key store \(jks\): private key container)"
-                     r"(?P<unprotected>, unprotected \(empty password\))?")
+                     r"Java key store \((?:JKS|JCEKS)\): private key container)"
+                     r"(?:(?P<unprotected>, unprotected \(empty password\))|"
+                     r", opens with the well-known \w+ '(?P<default>[^'\n]{1,64})')?")
 
 
 class KeyStores:
@@ -30,6 +34,13 @@ class KeyStores:
         found = _MARKER.match(text)
         if found:
             unprotected = found.group("unprotected") is not None
+            kind = text.split(":")[0]
+            if unprotected:
+                description = "unprotected private key container"
+            elif found.group("default") is not None:
+                quoted = "'" + found.group("default") + "'"
+                description = f"{kind} that opens with the well-known password {quoted}"
+            else:
+                description = kind
             yield Match(rule=KEY_STORE, secret=found.group(0), start=0, end=found.end(), is_password=False,
-                        priority=30, severity=Severity.CRITICAL if unprotected else None,
-                        description="unprotected private key container" if unprotected else text.split(":")[0])
+                        priority=30, severity=Severity.CRITICAL if unprotected else None, description=description)

@@ -42,6 +42,10 @@ _KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
 _SECRET_KEYWORD = re.compile(r"(?:" + "|".join(SECRET_KEY_TERMS) + r")")
 _ELEMENT = re.compile(r"<(?P<tag>[\w:.-]{0,40}(?:pass|pwd|kennwort|wachtwoord|senha|contrase)[\w:.-]{0,40})"
                       r"(?:\s[^>]{0,200})?>(?P<v>[^<\n]{1,256})</(?P=tag)>", re.IGNORECASE)
+# `<apiKey>X</apiKey>`, `<client_secret>X</client_secret>`, `<entry key="client.secret">X</entry>`
+_SECRET_ELEMENT = re.compile(r"<(?P<tag>[\w:.-]{0,40}(?:secret|token|key)[\w:.-]{0,20}|(?:entry|property|setting|param)"
+                             r"\s[^>]{0,80}?\b(?:key|name)=\"(?P<name>[^\"\n]{1,64})\")(?:\s[^>]{0,200})?>"
+                             r"(?P<v>[^<\n]{16,256})</(?P<close>[\w:.-]{1,80})>", re.IGNORECASE)
 _WEAK_KEYWORD = re.compile(r"(?:" + "|".join(WEAK_PASSWORD_TERMS) + r")")
 # `<add key="SmtpPassword" value="X"/>`, Postman's `{"key": "apikey", "value": "X"}`
 _NAMED_VALUE = re.compile(
@@ -177,7 +181,19 @@ class PasswordAssignment:
             yield from self._elements(text)
 
     def _elements(self, text: str) -> Iterator[Match]:
-        """`<password>X</password>`, `<DbPassword>X</DbPassword>`: XML elements named as passwords."""
+        """`<password>X</password>`, `<DbPassword>X</DbPassword>`: XML elements named as passwords;
+        `<apiKey>X</apiKey>`: named as secrets, when the value looks like key material."""
+        for found in _SECRET_ELEMENT.finditer(text):
+            tag = found.group("name") or found.group("tag")
+            if not found.group("name") and found.group("close") != tag:
+                continue
+            name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", tag)).replace(".", "_").replace("-", "_")
+            value = found.group("v").strip()
+            if SECRET_KEY_RE.search(name) and looks_like_key(value) and \
+                    not filters.not_a_secret(value, allow_other_data=True):
+                start = found.start("v") + found.group("v").index(value)
+                yield Match(rule=SECRET, secret=value, start=start, end=start + len(value), priority=10,
+                            is_password=False, description=f"element <{tag}>")
         for found in _ELEMENT.finditer(text):
             name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", found.group("tag"))).replace("_", " ")
             value = found.group("v").strip()
@@ -204,6 +220,8 @@ class PasswordAssignment:
         while end < len(text) and (text[end].isalnum() or text[end] == "_") and end - key_end < 24:
             end += 1
         suffix = text[key_end:end].lower()
+        if suffix == "_id" and kind == "secret" and text[key_start:key_end].lower().replace("-", "_") == "private_key":
+            suffix = ""  # a service account's private_key_id names the key that signs with it
         if suffix and any(word in suffix for word in ("hash", "file", "policy", "length", "reset", "expir",
                                                         "change", "salt", "min", "max", "label", "field",
                                                         "prompt", "confirm", "hint", "required", "_id",
