@@ -20,7 +20,7 @@ from docsecrets.config import Config
 from docsecrets.engine import normalise_path
 from docsecrets.limits import DEFAULT_LIMITS
 from docsecrets.scan import ScanOptions, scan_file, scan_paths
-from docsecrets.types import FileError, FileResult
+from docsecrets.types import ERROR_KINDS, FileError, FileResult
 
 SECRET = "Zq7" + "-vault-" + "K3y9!"  # assembled at run time
 KEY = cache_module.config_key(DEFAULT_LIMITS, Config())
@@ -148,7 +148,7 @@ def test_new_code_rebuilds_the_file(cache_dir: pathlib.Path, tmp_path: pathlib.P
 def test_the_code_key_covers_the_rules_sources() -> None:
     package = pathlib.Path(cache_module.__file__).parent
     sources = {str(pathlib.Path(p).relative_to(package)) for p in cache_module._source_files(str(package))}
-    assert {"engine.py", "rules/kv_password.py", "extract/xlsx.py", "filters.py"} <= sources
+    assert {"engine.py", "rules/kv_password.py", "extract/ooxml/xlsx.py", "filters.py"} <= sources
 
 
 def test_a_corrupt_file_is_recreated(cache_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:
@@ -201,6 +201,21 @@ def test_results_of_the_moment_are_not_stored(cache_dir: pathlib.Path, tmp_path:
     failed = FileResult(path=path, errors=(FileError(path=path, error="unscannable", kind=kind),), format="text")
     _stored(path, failed)
     assert _lookup(path) is None
+
+
+@pytest.mark.parametrize("kind", sorted(ERROR_KINDS - cache_module.UNCACHED_KINDS))
+def test_every_lasting_kind_comes_back_as_stored(cache_dir: pathlib.Path, tmp_path: pathlib.Path, kind: str) -> None:
+    path = _document(tmp_path)
+    failed = FileResult(path=path, errors=(FileError(path=path, error="unscannable", kind=kind),), format="text")
+    _stored(path, failed)
+    assert _lookup(path) == failed
+
+
+def test_a_stored_kind_outside_the_closed_set_is_a_miss() -> None:
+    payload = '{"findings": [], "errors": [["unscannable", [], "skipped"]], "format": "text", "size": 1}'
+    with pytest.raises(ValueError, match="unknown error kind 'skipped'"):
+        cache_module._loads(payload, "a.txt")
+    assert cache_module._loads(payload.replace("skipped", "limit"), "a.txt").errors[0].kind == "limit"
 
 
 def test_an_unreadable_document_is_stored(cache_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:

@@ -42,11 +42,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.engine import scan_bytes
+from docsecrets.types import ErrorKind
 from tests.fixtures.archive_builders import make_zip
 from tests.fixtures.corpus_builders import CORPUS, LINE, PASSWORD, ZIP_BASED, build
 from tests.fixtures.rtf_builders import rtf_bytes
 
-ALLOWED_KINDS = frozenset({"unreadable", "encrypted", "limit", "memory", "unsupported"})
+ALLOWED_KINDS: frozenset[ErrorKind] = frozenset({"unreadable", "encrypted", "limit", "memory", "unsupported"})
 EXAMPLES = int(os.environ.get("DOCSECRETS_FUZZ_EXAMPLES", "25"))
 EXAMPLE_TIMEOUT = 20  # seconds for one scan_bytes call
 MEMORY_CAP = 2 * 1024 ** 3  # RLIMIT_AS while this module runs
@@ -56,7 +57,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, print_b
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Reader bugs found by this file and not fixed yet: a regex over the failure message -> the
-# reason, e.g. {r"rtf reader: ValueError: chr\(\) arg": "extract/rtf.py: \\uN out of range reaches chr()"}.
+# reason, e.g. {r"rtf reader: ValueError: chr\(\) arg": "extract/text/rtf.py: \\uN out of range reaches chr()"}.
 # A matching example is reported as xfail; add a deterministic reproducer at the end of this
 # file marked xfail(strict=False), and remove both once the reader is fixed.
 KNOWN_BUGS: dict[str, str] = {}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 HEAVY = ("openpyxl", "pdfminer", "docx", "pptx", "xlrd", "lxml", "detect_secrets", "olefile", "msoffcrypto",
-         "httpx")
+         "httpx", "dask", "distributed")
 
 
 def imported_after(code: str) -> set[str]:

@@ -102,7 +102,7 @@ def test_no_output_holds_a_raw_secret_without_show_secrets(www: pathlib.Path, tm
 def test_library_reasons_keep_known_safe_messages_and_drop_the_rest() -> None:
     import zipfile
 
-    from docsecrets.extract._reason import reason
+    from docsecrets.extract.common.reason import reason
 
     assert reason(zipfile.BadZipFile(f"Bad CRC-32 for file '{CELL_PW}.txt'")) == "BadZipFile: Bad CRC-32"
     assert reason(zipfile.BadZipFile(f"File name in directory 'a' and header b'{CELL_PW}' differ.")) == \

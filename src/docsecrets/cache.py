@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from docsecrets import __version__
-from docsecrets.types import FileError, FileResult, Finding, Location, Severity
+from docsecrets.types import ERROR_KINDS, ErrorKind, FileError, FileResult, Finding, Location, Severity
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ FILE_NAME = "cache.sqlite3"
 RACY_NS = 2_000_000_000  # FAT and SMB keep mtimes to 2 s
 DIGEST_MAX = 256 * 1024 * 1024  # larger files are trusted on stat data alone
 KEEP_DAYS = 30  # rows unused for this long are dropped
-UNCACHED_KINDS = frozenset({"timeout", "memory", "internal"})
+UNCACHED_KINDS: frozenset[ErrorKind] = frozenset({"timeout", "memory", "internal"})
 _FLUSH_EVERY = 256
 _DAY = 86_400
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -454,6 +454,13 @@ def _dumps(result: FileResult) -> str:
     }, separators=(",", ":"))
 
 
+def _kind(value: object) -> ErrorKind:
+    for kind in ERROR_KINDS:  # the stored string is only trusted as one of the closed set
+        if value == kind:
+            return kind
+    raise ValueError(f"unknown error kind {value!r}")
+
+
 def _loads(payload: str, path: str) -> FileResult:
     data = json.loads(payload)
     findings = tuple(
@@ -462,6 +469,6 @@ def _loads(payload: str, path: str) -> FileResult:
                 description=description, hidden=hidden, confidence=confidence)
         for rule_id, rule_name, severity, location, chain, redacted, fingerprint, description, hidden, confidence
         in data["findings"])
-    errors = tuple(FileError(path=path, error=error, chain=tuple(chain), kind=kind)
+    errors = tuple(FileError(path=path, error=error, chain=tuple(chain), kind=_kind(kind))
                    for error, chain, kind in data["errors"])
     return FileResult(path=path, findings=findings, errors=errors, format=data["format"], size=data["size"])

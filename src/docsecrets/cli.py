@@ -17,7 +17,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -179,7 +179,7 @@ def _note(line: str) -> None:
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config: Config, progress: bool = False, cache: bool = False,
          own_files: Sequence[tuple[int, int] | None] = (), files_from: str | None = None,
-         null_separated: bool = False) -> tuple[list[FileResult], float]:
+         null_separated: bool = False, cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
@@ -193,7 +193,7 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
         if not paths:
             return [], 0.0  # an empty list scans nothing (not the current folder)
     paths = _check_paths(paths)
-    jobs = _cap_jobs(jobs)
+    jobs = _cap_jobs(jobs) if cluster is None else jobs  # a cluster has its own CPUs
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
     options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config,
                           own_files=frozenset(i for i in own_files if i is not None))
@@ -213,7 +213,16 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             from docsecrets.progress import Progress
 
             callback = stack.enter_context(Progress()).update
-        results = scan_paths(paths, options=options, on_result=callback, cache=store)
+        if cluster is not None:  # --scheduler: the same options, run on a Dask cluster (no local cache)
+            from docsecrets import distributed
+
+            try:
+                results = distributed.scan_cluster(paths, options=options, on_result=callback, **cluster)
+            except distributed.DistributedError as exc:
+                click.echo(f"docsecrets: {exc}", err=True)
+                sys.exit(EXIT_ERROR)
+        else:
+            results = scan_paths(paths, options=options, on_result=callback, cache=store)
     return results, time.monotonic() - started
 
 
@@ -321,6 +330,12 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
               help="Reuse results of unchanged files from earlier sweeps (default: off, or `cache` in the "
                    "configuration). Never stores raw secrets; --show-secrets always rereads.")
 @_PII_OPTION
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the sweep on this Dask distributed cluster (pip install 'docsecrets[dask]').")
+@click.option("--root", type=click.Path(file_okay=False, path_type=str),
+              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS).")
+@click.option("--ship-bytes", is_flag=True,
+              help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print nothing on standard output and no notes: the exit code says it (-o still writes).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -328,11 +343,17 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
          output_format: str, show_secrets: bool, output: str | None, min_severity: str, fail_on: str,
-         baseline_path: str | None, progress: bool | None, use_cache: bool | None, pii: bool, quiet: bool,
-         color: str) -> None:
+         baseline_path: str | None, progress: bool | None, use_cache: bool | None, pii: bool,
+         scheduler: str | None, root: str | None, ship_bytes: bool, quiet: bool, color: str) -> None:
     """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
     global _quiet
     _quiet = quiet
+    if (root is not None or ship_bytes) and not scheduler:
+        raise click.UsageError("--root and --ship-bytes go with --scheduler")
+    if scheduler and STDIN in paths:
+        raise click.UsageError("standard input (-) cannot be scanned with --scheduler")
+    cluster: dict[str, Any] | None = None if not scheduler else \
+        {"scheduler": scheduler, "root": root, "ship_bytes": ship_bytes, "show_secrets": show_secrets}
     config = _with_pii(_load_config(config_path), pii)
     baseline_path = baseline_path or config.baseline
     baseline = _use_baseline(baseline_path)
@@ -341,10 +362,10 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
         own_files.append(_check_output(output))
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text" and not quiet
-    cache = (config.cache if use_cache is None else use_cache) and not show_secrets
+    cache = (config.cache if use_cache is None else use_cache) and not show_secrets and not scheduler
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                             config=config, progress=progress, cache=cache, own_files=own_files,
-                            files_from=files_from, null_separated=null_separated)
+                            files_from=files_from, null_separated=null_separated, cluster=cluster)
     _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
             min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
             allow_unscannable=allow_unscannable, quiet=quiet, color=color)

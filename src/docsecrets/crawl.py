@@ -37,7 +37,7 @@ from docsecrets import __version__
 from docsecrets.limits import MiB
 from docsecrets.scan import BytesTask
 from docsecrets.sniff import DOCUMENT_SUFFIXES, suffix_of
-from docsecrets.types import DocsecretsError, FileError, FileResult
+from docsecrets.types import DocsecretsError, ErrorKind, FileError, FileResult
 
 if TYPE_CHECKING:
     import httpx
@@ -259,7 +259,7 @@ def _stopped(start: str, why: str, left: int) -> FileResult:
     return _error(start, f"crawl incomplete: {why}; {left:,} URL{'s' if left != 1 else ''} not fetched", "limit")
 
 
-def _error(url: str, reason: str, kind: str) -> FileResult:
+def _error(url: str, reason: str, kind: ErrorKind) -> FileResult:
     return FileResult(path=url, errors=(FileError(path=url, error=reason, kind=kind),))
 
 

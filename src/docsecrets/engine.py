@@ -27,6 +27,7 @@ from docsecrets.sniff import DOCUMENT_SUFFIXES, reads_as_text, sniff, suffix_of
 from docsecrets.types import (
     Cell,
     EncryptedError,
+    ErrorKind,
     ExtractError,
     FileError,
     FileResult,
@@ -194,7 +195,7 @@ class _Collector:
             description=description,
             hidden=hidden, confidence=confidence, secret=secret)
 
-    def error(self, message: str, *, chain: tuple[str, ...], kind: str) -> None:
+    def error(self, message: str, *, chain: tuple[str, ...], kind: ErrorKind) -> None:
         self.errors.append(FileError(path=self.path, error=message, chain=chain, kind=kind))
 
 

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from docsecrets.limits import DEFAULT_LIMITS
 from docsecrets.scan import BytesTask
-from docsecrets.types import DocsecretsError, FileError, FileResult, Finding
+from docsecrets.types import DocsecretsError, ErrorKind, FileError, FileResult, Finding
 
 # Settings that would let a repository's own config run a program, or reach the network.
 SAFE_CONFIG = (
@@ -251,7 +251,7 @@ def _read_one(stdin: IO[bytes], stdout: IO[bytes], sha: str) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _error(sha: str, blob: Blob, reason: str, kind: str) -> FileResult:
+def _error(sha: str, blob: Blob, reason: str, kind: ErrorKind) -> FileResult:
     return FileResult(path=sha, errors=(FileError(path=blob.path(), error=reason, kind=kind),))
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from docsecrets.config import Config
 from docsecrets.limits import DEFAULT_LIMITS, Limits
-from docsecrets.types import FileError, FileResult
+from docsecrets.types import ErrorKind, FileError, FileResult
 from docsecrets.walk import DEFAULT_EXCLUDES, iter_files
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def _scan_task(task: BytesTask, limits: Limits, config: Config) -> FileResult:
     return result if task.name is None else replace(result, path=task.path)
 
 
-def _error_result(path: str, reason: str, kind: str) -> FileResult:
+def _error_result(path: str, reason: str, kind: ErrorKind) -> FileResult:
     return FileResult(path=path, errors=(FileError(path=path, error=reason, kind=kind),))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 
 class Severity(enum.IntEnum):
@@ -156,12 +157,29 @@ class Finding:
                 loc.column or 0, loc.cell or "", self.rule_id, self.fingerprint)
 
 
+# Why a file (or URL, or blob) ends as an error rather than findings. A closed set: reporters, the
+# cache and the gate decide on it, so a new kind is added here first.
+ErrorKind = Literal[
+    "unreadable",  # corrupt, truncated, not the format its magic bytes claim, or a reader's ExtractError
+    "encrypted",  # password-protected: also the finding DS000, so the gate leaves it to --fail-on
+    "limit",  # over a size, page, cell, member, nesting or findings limit (limits.py)
+    "timeout",  # the worker ran past its time limit
+    "memory",  # the worker ran out of its memory budget
+    "internal",  # a reader failed with an unexpected exception: a bug to report
+    "unsupported",  # a format docsecrets recognises but has no reader for
+    "unreachable",  # crawl: the address could not be fetched (DNS, connection, TLS, robots.txt)
+    "http",  # crawl: the server answered with an error status
+    "redirect",  # crawl: a redirect off the site or too many of them
+]
+ERROR_KINDS: frozenset[ErrorKind] = frozenset(get_args(ErrorKind))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FileError:
     path: str
     error: str
     chain: tuple[str, ...] = ()
-    kind: str = "unreadable"  # unreadable / encrypted / limit / timeout / memory / skipped
+    kind: ErrorKind = "unreadable"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

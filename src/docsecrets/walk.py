@@ -69,38 +69,49 @@ def _walk(top: str, patterns: tuple[str, ...]) -> Iterator[Candidate]:
         if key in seen_dirs:
             continue
         seen_dirs.add(key)
-        try:
-            with os.scandir(directory) as entries:
-                listing = sorted(entries, key=lambda e: e.name)
-        except OSError as exc:
-            yield Candidate(directory, error=f"cannot list folder: {exc.strerror or exc}")
-            continue
-        subdirs: list[str] = []
-        for entry in listing:
-            path = entry.path
-            if _excluded(path, entry.name, patterns):
-                continue
-            link = False
-            try:
-                if entry.is_symlink():
-                    link = True
-                    target = os.path.realpath(path)
-                    if os.path.commonpath([root_real, target]) != root_real:
-                        yield Candidate(path, skipped="symlink out of the scanned tree: not followed")
-                        continue
-                    if os.path.isdir(target):
-                        continue  # the real folder is walked on its own; avoids loops
-                info = entry.stat(follow_symlinks=True)
-            except (OSError, ValueError) as exc:
-                if link and getattr(exc, "errno", None) == errno.ENOENT:
-                    yield Candidate(path, skipped="dangling symlink: nothing to read")
-                else:
-                    yield Candidate(path, error=f"cannot access: {getattr(exc, 'strerror', None) or exc}")
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                subdirs.append(path)
-            elif stat.S_ISREG(info.st_mode):
-                yield Candidate(path, identity=(info.st_dev, info.st_ino), follow=link)
-            else:
-                yield Candidate(path, skipped="not a regular file (FIFO, device or socket): never opened")
+        candidates, subdirs = list_folder(directory, root_real=root_real, patterns=patterns)
+        yield from candidates
         stack.extend(reversed(subdirs))
+
+
+def list_folder(directory: str, *, root_real: str, patterns: tuple[str, ...]) -> tuple[list[Candidate], list[str]]:
+    """One level of a walk: the files of `directory` (or why each is passed over) and its subfolders.
+
+    `directory` "" is the current folder, and its entries are then named without a "./" prefix.
+    Symlinks are followed only inside `root_real`, and never to a folder (the real one is walked).
+    """
+    try:
+        with os.scandir(directory or ".") as entries:
+            listing = sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        return [Candidate(directory or ".", error=f"cannot list folder: {exc.strerror or exc}")], []
+    candidates: list[Candidate] = []
+    subdirs: list[str] = []
+    for entry in listing:
+        path = os.path.join(directory, entry.name) if directory else entry.name
+        if _excluded(path, entry.name, patterns):
+            continue
+        link = False
+        try:
+            if entry.is_symlink():
+                link = True
+                target = os.path.realpath(path)
+                if os.path.commonpath([root_real, target]) != root_real:
+                    candidates.append(Candidate(path, skipped="symlink out of the scanned tree: not followed"))
+                    continue
+                if os.path.isdir(target):
+                    continue  # the real folder is walked on its own; avoids loops
+            info = entry.stat(follow_symlinks=True)
+        except (OSError, ValueError) as exc:
+            if link and getattr(exc, "errno", None) == errno.ENOENT:
+                candidates.append(Candidate(path, skipped="dangling symlink: nothing to read"))
+            else:
+                candidates.append(Candidate(path, error=f"cannot access: {getattr(exc, 'strerror', None) or exc}"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            subdirs.append(path)
+        elif stat.S_ISREG(info.st_mode):
+            candidates.append(Candidate(path, identity=(info.st_dev, info.st_ino), follow=link))
+        else:
+            candidates.append(Candidate(path, skipped="not a regular file (FIFO, device or socket): never opened"))
+    return candidates, subdirs

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docsecrets.extract import archive
-from docsecrets.extract.archive import extract
+from docsecrets.extract.containers import archive
+from docsecrets.extract.containers.archive import extract
 from docsecrets.extract.context import Budget, Context
 from docsecrets.limits import Limits
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded, Member

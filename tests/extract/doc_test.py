@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.doc import extract
+from docsecrets.extract.ole.doc import extract
 from docsecrets.types import Cell, EncryptedError, ExtractError, Location, Member, Row, Segment
 from tests.fixtures.ole_builders import (
     CHPX_VANISH, CHPX_WHITE, DOC_SUMMARY_FMTID, PAPX_IN_TABLE, PAPX_ROW_END, SUMMARY_FMTID, USER_DEFINED_FMTID,

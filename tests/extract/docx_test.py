@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.docx import extract
+from docsecrets.extract.ooxml.docx import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.docx_builders import (BILLION_LAUGHS, REL_HYPERLINK, add_relationship, docx_bytes,

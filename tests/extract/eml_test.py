@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.eml import extract
+from docsecrets.extract.mail.eml import extract
 from docsecrets.limits import Limits
 from docsecrets.types import ExtractError, LimitExceeded, Location, Member, Segment
 from tests.fixtures.mail_builders import make_eml, simple_message

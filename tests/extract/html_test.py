@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.html import extract
+from docsecrets.extract.web.html import extract
 from docsecrets.limits import Limits
 from docsecrets.sniff import sniff
 from docsecrets.types import Cell, ExtractError, LimitExceeded, Location, Row, Segment

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docsecrets.extract import keystores
+from docsecrets.extract.keys import keystores
 from docsecrets.extract.context import Context
-from docsecrets.extract.keystores import extract
+from docsecrets.extract.keys.keystores import extract
 from docsecrets.types import ExtractError, Location, Segment
 from tests.fixtures.keystore_builders import KDBX_MAGIC, jks_store, kdbx, pkcs12_store
 

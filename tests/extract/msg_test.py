@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.msg import decompress_rtf, extract
+from docsecrets.extract.mail.msg import decompress_rtf, extract
 from docsecrets.limits import Limits
 from docsecrets.types import EncryptedError, ExtractError, LimitExceeded, Location, Member, Segment
 from tests.fixtures.mail_builders import lzfu_literals, make_msg, make_ole, msg_streams

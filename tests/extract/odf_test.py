@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.odf import extract
+from docsecrets.extract.odf.reader import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.odf_builders import (content_xml, flat_bytes, meta_xml, odf_bytes, odfpy_spreadsheet,

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docsecrets.extract import _vba
+from docsecrets.extract.ole import vba as _vba
 from docsecrets.extract.context import Context
-from docsecrets.extract.ole import build_cfb, extract
+from docsecrets.extract.ole.container import build_cfb, extract
 from docsecrets.limits import Limits
 from docsecrets.types import ExtractError, LimitExceeded, Location, Member, Segment
 from tests.fixtures.ole_builders import (

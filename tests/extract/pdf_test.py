@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Budget, Context
-from docsecrets.extract.pdf import extract
+from docsecrets.extract.pdf.reader import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.pdf_builders import (HELVETICA, Fill, Picture, Rule, Text, add_annotation, add_attachment,
@@ -345,7 +345,7 @@ def test_nothing_is_printed_on_damaged_input(tmp_path):
     data = make_pdf(tmp_path / "t.pdf", [[Text(72, 700, "Un")]]).read_bytes()
     damaged = tmp_path / "d.pdf"
     damaged.write_bytes(data.replace(b"/Helvetica", b"/Nonexistent").replace(b"/Length", b"/Lenght"))
-    script = ("import sys; from docsecrets.extract.pdf import extract; from docsecrets.extract.context import Context; "
+    script = ("import sys; from docsecrets.extract.pdf.reader import extract; from docsecrets.extract.context import Context; "
               "print(len(list(extract(open(sys.argv[1], 'rb').read(), Context()))), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", script, str(damaged)], capture_output=True, text=True, check=True)
     assert (done.stdout, done.stderr) == ("", "6\n")
@@ -413,12 +413,12 @@ def test_pdfium_and_pdfminer_backends_agree(tmp_path, monkeypatch):
 
 def test_page_text_comes_from_pdfium_when_it_opens_the_file(tmp_path, monkeypatch):
     # The fallback to pdfminer's layout must not hide a failing PDFium path.
-    import docsecrets.extract.pdf as pdf_module
+    import docsecrets.extract.pdf.pages as pages_module
 
     def no_layout(*_args):
         raise AssertionError("pdfminer layout used")
 
-    monkeypatch.setattr(pdf_module, "_lt_layout", no_layout)
+    monkeypatch.setattr(pages_module, "_lt_layout", no_layout)
     path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, "Mot de passe :"), Text(300, 700, PASSWORD)],
                                          [Text(72, 700, f"mdp {OTHER}", rgb=(1, 1, 1))]])
     found = items(path)
@@ -427,9 +427,9 @@ def test_page_text_comes_from_pdfium_when_it_opens_the_file(tmp_path, monkeypatc
 
 
 def test_pdfminer_layout_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
-    import docsecrets.extract.pdf as pdf_module
+    import docsecrets.extract.pdf.reader as pdf_module
 
-    monkeypatch.setattr(pdf_module, "_pdfium_open", lambda _data: None)
+    monkeypatch.setattr(pdf_module, "pdfium_open", lambda _data: None)
     path = make_pdf(tmp_path / "p.pdf", [[Text(72, 700, f"Mot de passe : {PASSWORD}")]])
     assert body(items(path)) == [Segment(text=f"Mot de passe : {PASSWORD}", location=Location(page=1, line=1))]
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.ppt import extract
+from docsecrets.extract.ole.ppt import extract
 from docsecrets.types import EncryptedError, ExtractError, Location, Member, Segment
 from tests.fixtures.ole_builders import (
     compressed_storage, container, cstring, current_user, make_ole, rec, slide_persist, text_box, text_bytes,

@@ -9,7 +9,7 @@ from lxml import etree
 from pptx.util import Inches
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.pptx import extract
+from docsecrets.extract.ooxml.pptx import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.docx_builders import BILLION_LAUGHS, rewrite, xlsx_bytes

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.rtf import extract
+from docsecrets.extract.text.rtf import extract
 from docsecrets.types import Cell, ExtractError, LimitExceeded, Location, Row, Segment
 from tests.fixtures.rtf_builders import table_row, write_rtf
 

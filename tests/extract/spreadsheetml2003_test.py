@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.spreadsheetml2003 import extract
+from docsecrets.extract.web.spreadsheetml2003 import extract
 from docsecrets.limits import Limits
 from docsecrets.sniff import sniff
 from docsecrets.types import Cell, ExtractError, LimitExceeded, Location, Row, Segment
@@ -74,7 +74,7 @@ def test_infos_et_contacts_like_sheet_with_index_skips(tmp_path):
     ("1", "Boolean", "TRUE"),
     ("0", "Boolean", "FALSE"),
     ("2024-01-31T00:00:00.000", "DateTime", "2024-01-31"),
-    ("2024-01-31T08:30:00.000", "DateTime", "2024-01-31 08:30:00"),
+    ("2024-01-31T08:30:00.000", "DateTime", "2024-01-31T08:30:00"),
     ("1899-12-31T08:30:00.000", "DateTime", "08:30:00"),
     ("  spaced  ", "String", "  spaced  "),
     ("#N/A", "Error", None),

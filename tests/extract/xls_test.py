@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract._cells import float_text
-from docsecrets.extract.xls import _header_text, extract
+from docsecrets.extract.common.cells import float_text
+from docsecrets.extract.ole.xls import _header_text, extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Row, Segment
 from tests.fixtures.xls_builders import (DOC_SUMMARY_FMTID, SUMMARY_FMTID, USER_DEFINED_FMTID, SheetSpec,
@@ -82,7 +82,7 @@ def test_infos_et_contacts_like_sheet_keeps_title_header_and_values_at_their_cel
     (True, "TRUE"),
     (False, "FALSE"),
     (datetime.date(2024, 1, 31), "2024-01-31"),
-    (datetime.datetime(2024, 1, 31, 8, 30), "2024-01-31 08:30:00"),
+    (datetime.datetime(2024, 1, 31, 8, 30), "2024-01-31T08:30:00"),
     ("  spaced  ", "  spaced  "),
 ])
 def test_values_come_out_as_typed(value, text):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.xlsb import extract
+from docsecrets.extract.ooxml.xlsb import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.xlsx_builders import flag_encrypted, relationships

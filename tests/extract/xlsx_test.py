@@ -15,7 +15,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.xlsx import _date_text, _header_footer_text, _is_date_format, _number_text, extract
+from docsecrets.extract.ooxml.xlsx import _date_text, _header_footer_text, _is_date_format, _number_text, extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.xlsx_builders import (MAIN, corrupt_member, flag_encrypted, inline_row, make_xlsx,

@@ -17,7 +17,7 @@ _BOMS = (
 
 
 def encoding_of(data: bytes) -> tuple[bytes, str]:
-    """(BOM, encoding) the way extract/_decode.py reads the file, but strict: a file that only
+    """(BOM, encoding) the way extract/common/decode.py reads the file, but strict: a file that only
     decodes with replacement characters cannot be written back unchanged."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.dicom import PATIENT_TAGS, PatientTags, read_header
+from docsecrets.extract.health.dicom import PATIENT_TAGS, PatientTags, read_header
 from docsecrets.packs import PackHit
 from docsecrets.rules.health import DICOM_PATIENT
 from docsecrets.pii.tables import severity_for

@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docsecrets.types import FileError, FileResult, Finding, Severity
+from docsecrets.types import ErrorKind, FileError, FileResult, Finding, Severity
 
 if TYPE_CHECKING:
     from docsecrets.rules.base import Rule
 
 # An encrypted document is a finding (DS000), which --fail-on, severities and the baseline govern;
 # every other error is a file that could not be scanned and fails the gate.
-GATE_EXEMPT_KINDS = frozenset({"encrypted"})
+GATE_EXEMPT_KINDS: frozenset[ErrorKind] = frozenset({"encrypted"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

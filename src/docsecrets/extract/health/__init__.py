@@ -1,0 +1,1 @@
+"""DICOM headers, read only by the health pack."""

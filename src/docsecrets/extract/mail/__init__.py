@@ -1,0 +1,1 @@
+"""Mail: RFC 822 messages (.eml) and Outlook messages (.msg)."""

@@ -1,0 +1,1 @@
+"""OpenDocument: spreadsheets, text and presentations, packaged (.ods/.odt/.odp) or flat XML."""

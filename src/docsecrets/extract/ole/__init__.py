@@ -1,0 +1,1 @@
+"""OLE2 compound files: the container (streams, properties, macros) and the doc, ppt and xls readers."""

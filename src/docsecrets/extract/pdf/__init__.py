@@ -1,0 +1,1 @@
+"""PDF: pages (PDFium or pdfminer layout), annotations, form fields, properties and attachments."""

@@ -1,0 +1,1 @@
+"""Web formats: HTML and Excel's SpreadsheetML 2003 XML."""
