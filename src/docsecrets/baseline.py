@@ -33,6 +33,10 @@ class Entry:
     chain: tuple[str, ...] = ()
     status: str = "unreviewed"
     reason: str = ""
+    # what `baseline audit` shows; optional (older baselines lack them), never the secret
+    name: str = ""
+    redacted: str = ""
+    description: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "path": self.path, "where": self.where,
@@ -41,6 +45,9 @@ class Entry:
             out["chain"] = list(self.chain)
         if self.reason:
             out["reason"] = self.reason
+        for key in ("name", "redacted", "description"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         return out
 
 
@@ -81,7 +88,8 @@ def _entry(finding: Finding, old: Entry | None) -> Entry:
 
     return Entry(rule=finding.rule_id, path=normalise_path(finding.path), where=finding.location.describe(),
                  severity=str(finding.severity), chain=finding.chain,
-                 status=old.status if old else "unreviewed", reason=old.reason if old else "")
+                 status=old.status if old else "unreviewed", reason=old.reason if old else "",
+                 name=finding.rule_name, redacted=finding.redacted, description=finding.description)
 
 
 def subtract(results: Iterable[FileResult], baseline: Baseline) -> list[FileResult]:
@@ -114,7 +122,9 @@ def loads(text: str) -> Baseline:
         try:
             entries[fingerprint] = Entry(rule=str(raw["rule"]), path=str(raw["path"]), where=str(raw.get("where", "")),
                                          severity=str(raw.get("severity", "")), chain=tuple(raw.get("chain", ())),
-                                         status=str(raw.get("status", "unreviewed")), reason=str(raw.get("reason", "")))
+                                         status=str(raw.get("status", "unreviewed")), reason=str(raw.get("reason", "")),
+                                         name=str(raw.get("name", "")), redacted=str(raw.get("redacted", "")),
+                                         description=str(raw.get("description", "")))
         except KeyError as exc:
             raise BaselineError(f"baseline entry {fingerprint[:12]}… lacks {exc}") from None
         if entries[fingerprint].status not in STATUSES:

@@ -146,14 +146,10 @@ def _distributions() -> list[str]:
 
 
 def normalise_path(path: str) -> str:
-    """The path the fingerprints were computed from: must match engine.normalise_path (a test checks)."""
-    try:
-        rel = os.path.relpath(path)
-        if not rel.startswith(".."):
-            path = rel
-    except ValueError:
-        pass
-    return path.replace(os.sep, "/")
+    """The path the fingerprints were computed from (engine.normalise_path)."""
+    from docsecrets.paths import normalise
+
+    return normalise(path)
 
 
 class Cache:

@@ -26,7 +26,7 @@ from docsecrets.limits import DEFAULT_LIMITS, MiB
 from docsecrets.types import Severity
 
 if TYPE_CHECKING:
-    from docsecrets.baseline import Baseline
+    from docsecrets.baseline import Baseline, Entry
     from docsecrets.config import Config
     from docsecrets.report import Report
     from docsecrets.rules.base import Rule
@@ -48,8 +48,14 @@ class _Fatal(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docsecrets")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Find credentials inside documents (spreadsheets, Word, PDF, ODF, mail, archives)."""
+    from docsecrets.paths import set_root
+
+    global _quiet
+    _quiet = False
+    ctx.call_on_close(lambda: set_root(None))  # a command's baseline root ends with it
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -75,6 +81,11 @@ def _scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--allow-unscannable", is_flag=True,
                      help="Files that could not be scanned are still reported but do not fail the run "
                           "(default: they fail it; config key allow_unscannable)."),
+        click.option("--files-from", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), metavar="FILE",
+                     help="Also scan the paths listed in FILE, one a line (`-`: standard input), e.g. "
+                          "`git ls-files -z | docsecrets scan --files-from - -0`."),
+        click.option("-0", "--null", "null_separated", is_flag=True,
+                     help="Paths in --files-from are separated by NUL characters, not line breaks."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -126,14 +137,63 @@ def _identity(path: str | None) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def _read_files_from(source: str | None, null_separated: bool) -> list[str] | None:
+    """The paths listed in `source` (`-`: standard input), NUL- or line-separated; None without it."""
+    if source is None:
+        return None
+    from docsecrets.report import safe
+
+    try:
+        if source == STDIN:
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise click.UsageError(f"cannot read --files-from {safe(source)}: {str(exc.strerror or exc).lower()}") from None
+    names = data.split(b"\0") if null_separated else data.splitlines()
+    return [os.fsdecode(name) for name in names if name.strip()]
+
+
+def _cap_jobs(jobs: int) -> int:
+    """At most one worker per CPU this process may use: more only adds forks and memory."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        _note(f"docsecrets: --jobs {jobs} capped to {cpus} (the CPUs available)")
+        return cpus
+    return jobs
+
+
+_quiet = False
+
+
+def _note(line: str) -> None:
+    """A remark on standard error, silenced by -q."""
+    if not _quiet:
+        click.echo(line, err=True)
+
+
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config: Config, progress: bool = False, cache: bool = False,
-         own_files: Sequence[tuple[int, int] | None] = (),
-         cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
+         own_files: Sequence[tuple[int, int] | None] = (), files_from: str | None = None,
+         null_separated: bool = False, cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
+    if null_separated and files_from is None:
+        raise click.UsageError("-0 applies to --files-from, which is missing")
+    listed = _read_files_from(files_from, null_separated)
+    if listed is not None:
+        if files_from == STDIN and STDIN in paths:
+            raise click.UsageError("standard input cannot be both --files-from - and a scanned path (-)")
+        paths = [*paths, *listed]
+        if not paths:
+            return [], 0.0  # an empty list scans nothing (not the current folder)
     paths = _check_paths(paths)
+    jobs = _cap_jobs(jobs) if cluster is None else jobs  # a cluster has its own CPUs
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
     options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config,
                           own_files=frozenset(i for i in own_files if i is not None))
@@ -186,6 +246,35 @@ def _load_config(path: str | None) -> Config:
         return config_module.load(path)
     except config_module.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _use_baseline(path: str | None, *, files: bool = True) -> Baseline | None:
+    """The baseline a gate subtracts; its folder becomes the root of fingerprint paths.
+
+    A missing file at the conventional name (.docsecrets-baseline.json) is an empty baseline
+    with a note: a fresh repository has none yet, and CI snippets must work there. Any other
+    missing name is a usage error (a typo in a path is never silently an empty baseline).
+    `files`: the scanned paths are files here, relative to the baseline's folder (not so for
+    crawled URLs and paths inside a repository's history).
+    """
+    from docsecrets.paths import root_of, set_root
+
+    if files:
+        set_root(root_of(path))
+    if path is None:
+        return None
+    if not os.path.lexists(path) and os.path.basename(path) == DEFAULT_BASELINE:
+        from docsecrets.baseline import Baseline as BaselineType
+        from docsecrets.report import safe
+
+        _note(f"docsecrets: no baseline at {safe(path)} yet: every finding counts")
+        return BaselineType()
+    if not os.path.lexists(path):
+        from docsecrets.report import safe
+
+        raise click.UsageError(f"baseline {safe(path)} does not exist (create it with: docsecrets baseline create "
+                               f"-o {safe(path)})")
+    return _load_baseline(path)
 
 
 def _load_baseline(path: str | None) -> Baseline | None:
@@ -247,11 +336,18 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
               help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS).")
 @click.option("--ship-bytes", is_flag=True,
               help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print nothing on standard output and no notes: the exit code says it (-o still writes).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour severities in text output (auto: on a terminal, unless NO_COLOR is set).")
 def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config_path: str | None, allow_unscannable: bool, output_format: str, show_secrets: bool,
-         output: str | None, min_severity: str, fail_on: str, baseline_path: str | None, progress: bool | None,
-         use_cache: bool | None, pii: bool, scheduler: str | None, root: str | None, ship_bytes: bool) -> None:
+         config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
+         output_format: str, show_secrets: bool, output: str | None, min_severity: str, fail_on: str,
+         baseline_path: str | None, progress: bool | None, use_cache: bool | None, pii: bool,
+         scheduler: str | None, root: str | None, ship_bytes: bool, quiet: bool, color: str) -> None:
     """Scan files and folders (default: the current folder; `-`: standard input) for credentials."""
+    global _quiet
+    _quiet = quiet
     if (root is not None or ship_bytes) and not scheduler:
         raise click.UsageError("--root and --ship-bytes go with --scheduler")
     if scheduler and STDIN in paths:
@@ -260,18 +356,19 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
         {"scheduler": scheduler, "root": root, "ship_bytes": ship_bytes, "show_secrets": show_secrets}
     config = _with_pii(_load_config(config_path), pii)
     baseline_path = baseline_path or config.baseline
-    baseline = _load_baseline(baseline_path)
+    baseline = _use_baseline(baseline_path)
     own_files = [_identity(baseline_path)]
     if output is not None:
         own_files.append(_check_output(output))
     if progress is None:
-        progress = sys.stderr.isatty() and output_format == "text"
+        progress = sys.stderr.isatty() and output_format == "text" and not quiet
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets and not scheduler
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress, cache=cache, own_files=own_files, cluster=cluster)
+                            config=config, progress=progress, cache=cache, own_files=own_files,
+                            files_from=files_from, null_separated=null_separated, cluster=cluster)
     _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
             min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
-            allow_unscannable=allow_unscannable)
+            allow_unscannable=allow_unscannable, quiet=quiet, color=color)
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:
@@ -287,38 +384,68 @@ def _custom_rules(config: Config) -> tuple[Rule, ...]:
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
               help=f"Baseline of accepted findings (default: {DEFAULT_BASELINE} when it exists).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str))
-def hook(files: Sequence[str], baseline_path: str | None, config_path: str | None) -> None:
+@click.option("--min-severity", type=_SEVERITIES, default="low", show_default=True,
+              help="Report only findings at or above this severity.")
+@click.option("--fail-on", type=_SEVERITIES, default="low", show_default=True,
+              help="Block the commit only for findings at or above this severity (the others are printed).")
+def hook(files: Sequence[str], baseline_path: str | None, config_path: str | None, min_severity: str,
+         fail_on: str) -> None:
     """Pre-commit entry: scan the staged FILES; quiet when clean."""
     from docsecrets import baseline as baseline_module
-    from docsecrets.report import Report
+    from docsecrets.report import Report, safe
     from docsecrets.report import text as text_report
 
     if not files:
         sys.exit(EXIT_CLEAN)
     config = _load_config(config_path)
     path = baseline_path or config.baseline or (DEFAULT_BASELINE if os.path.exists(DEFAULT_BASELINE) else None)
-    baseline = _load_baseline(path)
+    baseline = _use_baseline(path)
     results, elapsed = _run(files, jobs=0, timeout=DEFAULT_LIMITS.timeout, max_file_size=DEFAULT_LIMITS.max_file_size
                             / MiB, excludes=(), config=config, own_files=[_identity(path)])
     if baseline is not None:
         results = baseline_module.subtract(results, baseline)
-    report = Report(results=tuple(results), elapsed=elapsed, rules=_custom_rules(config))
+    report = Report(results=tuple(results), elapsed=elapsed, rules=_custom_rules(config),
+                    min_severity=Severity.parse(min_severity))
     findings = report.findings()
+    blocking = [f for f in findings if f.severity >= Severity.parse(fail_on)]
     unscannable = report.unscannable() if not config.allow_unscannable else []
     if not findings and not unscannable:
         sys.exit(EXIT_CLEAN)
     lines = text_report.render(report).splitlines()[:-1]  # the findings and errors, without the summary
+    encrypted = sorted({f.path for f in findings if f.rule_id == "DS000"})
+    leaks = sorted({f.path for f in findings if f.rule_id != "DS000"})
+    target = path or DEFAULT_BASELINE
+    if leaks:
+        count = sum(1 for f in findings if f.rule_id != "DS000")
+        lines.append(f"docsecrets: {_plural(count, 'finding')} in {_plural(len(leaks), 'file')}: remove the secrets "
+                     f"(and rotate them: they may already be copied), or accept them into the baseline (below).")
+    if encrypted:
+        lines.append(f"docsecrets: {_plural(len(encrypted), 'encrypted document')} that docsecrets cannot read "
+                     f"inside: commit {'it' if len(encrypted) == 1 else 'them'} only if the password is not shared "
+                     f"alongside, else commit a copy without a password; to accept "
+                     f"{'it' if len(encrypted) == 1 else 'them'}, see below.")
     if findings:
-        target = path or DEFAULT_BASELINE
-        lines.append(f"docsecrets: {len(findings)} finding{'s' if len(findings) != 1 else ''}. Remove the secrets, "
-                     f"or accept them with: docsecrets baseline create . -o {target}")
+        names = " ".join(_shell_quote(safe(p)) for p in (*leaks, *encrypted))
+        lines.append(f"  accept: pre-commit run docsecrets-baseline --hook-stage manual --files {names}")
+        lines.append(f"     (or, with docsecrets installed: docsecrets baseline add -o {safe(target)} {names})")
+        lines.append(f"     then: git add {safe(target)}")
     if unscannable:
         count = len({e.path for e in unscannable})
         them = "them" if count != 1 else "it"
-        lines.append(f"docsecrets: {count} file{'s' if count != 1 else ''} could not be scanned (ERROR lines above): "
+        lines.append(f"docsecrets: {_plural(count, 'file')} could not be scanned (ERROR lines above): "
                      f"fix {them}, or exclude {them} in the configuration")
     click.echo("\n".join(lines))
-    sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_FINDINGS if blocking or unscannable else EXIT_CLEAN)
+
+
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _shell_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 @cli.group()
@@ -332,7 +459,8 @@ def baseline() -> None:
               show_default=True, help="Baseline file to write (reviews of entries it already holds are kept).")
 @_PII_OPTION
 def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-                    config_path: str | None, allow_unscannable: bool, output: str, pii: bool) -> None:
+                    config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
+                    output: str, pii: bool) -> None:
     """Scan PATHS and record every finding (fingerprints, never secrets) in a baseline.
 
     Files that could not be scanned are listed on standard error and exit 1 (after the baseline
@@ -341,22 +469,90 @@ def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_si
     from docsecrets import baseline as baseline_module
     from docsecrets.report import Report, display_path, safe
 
+    from docsecrets.paths import root_of, set_root
+
     config = _with_pii(_load_config(config_path), pii)
     identity = _check_output(output)
     previous = _load_baseline(output) if identity is not None else None
+    set_root(root_of(output))
     results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                      config=config, own_files=[identity])
+                      config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
     created = baseline_module.from_results(results, previous)
     try:
         baseline_module.dump(created, output)
     except baseline_module.BaselineError as exc:
         raise click.UsageError(safe(str(exc))) from None
-    click.echo(f"wrote {len(created.entries)} finding{'s' if len(created.entries) != 1 else ''} to {safe(output)}")
+    click.echo(f"wrote {_plural(len(created.entries), 'finding')} to {safe(output)}")
     unscannable = Report(results=tuple(results)).unscannable()
     for error in unscannable:
         click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
     if unscannable and not (allow_unscannable or config.allow_unscannable):
         sys.exit(EXIT_FINDINGS)
+
+
+@baseline.command("add")
+@_scan_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=DEFAULT_BASELINE,
+              show_default=True, help="Baseline file to update (created when missing).")
+@_PII_OPTION
+def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
+                 config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
+                 output: str, pii: bool) -> None:
+    """Accept the findings of PATHS (default: the files staged in git) into a baseline.
+
+    The entries of these files are replaced by their current findings (reviews kept); entries
+    of every other file stay. This is the pre-commit hook id `docsecrets-baseline` (manual
+    stage). Unscannable files are listed and exit 1: their findings are not recorded.
+    """
+    from docsecrets import baseline as baseline_module
+    from docsecrets.engine import normalise_path
+    from docsecrets.paths import root_of, set_root
+    from docsecrets.report import Report, display_path, safe
+
+    config = _with_pii(_load_config(config_path), pii)
+    identity = _check_output(output)
+    previous = _load_baseline(output) if identity is not None else None
+    set_root(root_of(output))
+    if not paths and files_from is None:
+        paths = _staged_files()
+        if not paths:
+            click.echo("docsecrets: no staged files: name the files whose findings to accept")
+            sys.exit(EXIT_CLEAN)
+    results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
+                      config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
+    scanned = {normalise_path(r.path) for r in results}
+    added = baseline_module.from_results(results, previous)
+    kept = {fp: e for fp, e in (previous.entries if previous else {}).items() if e.path not in scanned}
+    merged = baseline_module.Baseline({**kept, **added.entries})
+    try:
+        baseline_module.dump(merged, output)
+    except baseline_module.BaselineError as exc:
+        raise click.UsageError(safe(str(exc))) from None
+    files_with = len({e.path for e in added.entries.values()})
+    click.echo(f"docsecrets: recorded {_plural(len(added.entries), 'finding')} of {_plural(files_with, 'file')} in "
+               f"{safe(output)} ({_plural(len(merged.entries), 'entry', 'entries')} in all; "
+               f"{_plural(len(kept), 'entry', 'entries')} of other files kept)")
+    click.echo(f"docsecrets: commit it with your change: git add {safe(output)}")
+    unscannable = Report(results=tuple(results)).unscannable()
+    for error in unscannable:
+        click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
+    if unscannable and not (allow_unscannable or config.allow_unscannable):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _staged_files() -> list[str]:
+    """Files added or changed in git's index (what the next commit holds), from the current folder."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--relative"],
+                                capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise click.UsageError(f"cannot list the staged files with git ({type(exc).__name__}): name the files") \
+            from None
+    if listed.returncode != 0:
+        raise click.UsageError("not in a git repository (cannot list staged files): name the files")
+    return [os.fsdecode(name) for name in listed.stdout.split(b"\0") if name]
 
 
 @baseline.command("audit")
@@ -375,8 +571,7 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
     assert current is not None
     if list_only or (not accepted and not false_positives and not sys.stdin.isatty()):
         for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
-            reason_text = f"  ({entry.reason})" if entry.reason else ""
-            _echo(f"{fingerprint[:12]}  {entry.status:14}  {entry.rule}  {entry.path}: {entry.where}{reason_text}")
+            _echo(f"{fingerprint[:12]}  {entry.status:14}  {_describe_entry(entry)}")
         sys.exit(EXIT_CLEAN)
     try:
         for fingerprint in accepted:
@@ -393,11 +588,25 @@ def baseline_audit(path: str, accepted: Sequence[str], false_positives: Sequence
     click.echo(", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()))
 
 
+def _describe_entry(entry: Entry) -> str:
+    """`www/notes.txt: line 1: HIGH DS101 kv-password: Sa*****23  (key 'mdp')  [reason]`: what was
+    found, where, and its redacted value (the baseline holds no secret)."""
+    from docsecrets.rules import RULES
+
+    names = {rule.id: rule.name for rule in RULES}
+    where = f"{entry.path}: {entry.where}" if entry.where else entry.path
+    name = f" {entry.name or names.get(entry.rule, '')}".rstrip()
+    value = f": {entry.redacted}" if entry.redacted else ""
+    detail = f"  ({entry.description})" if entry.description else ""
+    reason = f"  [{entry.reason}]" if entry.reason else ""
+    return f"{where}: {entry.severity.upper()} {entry.rule}{name}{value}{detail}{reason}"
+
+
 def _audit_interactively(current: Baseline) -> Baseline:
     for fingerprint, entry in sorted(current.entries.items(), key=lambda kv: (kv[1].path, kv[1].where)):
         if entry.status != "unreviewed":
             continue
-        _echo(f"{entry.path}: {entry.where}: {entry.rule} ({entry.severity})")
+        _echo(_describe_entry(entry))
         choice = click.prompt("[a]ccept, [f]alse positive, [s]kip, [q]uit", type=click.Choice(["a", "f", "s", "q"]),
                               default="s", show_choices=False)
         if choice == "q":
@@ -415,7 +624,8 @@ def _audit_interactively(current: Baseline) -> Baseline:
 @click.option("--mask", "mask_text", default="********", show_default=True,
               help="Text that replaces every secret.")
 def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config_path: str | None, allow_unscannable: bool, out_dir: str, mask_text: str) -> None:
+         config_path: str | None, allow_unscannable: bool, files_from: str | None, null_separated: bool,
+         out_dir: str, mask_text: str) -> None:
     """Write copies of the documents with findings, every reported secret replaced by the mask.
 
     The originals are never modified. Exit 0 when every such document was masked (or nothing
@@ -428,6 +638,9 @@ def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     from docsecrets.scan import ScanOptions
     from docsecrets.walk import DEFAULT_EXCLUDES
 
+    if null_separated and files_from is None:
+        raise click.UsageError("-0 applies to --files-from, which is missing")
+    paths = [*paths, *(_read_files_from(files_from, null_separated) or [])]
     if not paths:
         raise click.UsageError("name the files or folders to mask")
     paths = _check_paths(paths)
@@ -435,7 +648,8 @@ def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
         raise click.UsageError("--mask must be a non-empty text on one line")
     config = _load_config(config_path)
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
-    options = ScanOptions(limits=limits, jobs=jobs, excludes=DEFAULT_EXCLUDES + tuple(excludes), config=config)
+    options = ScanOptions(limits=limits, jobs=_cap_jobs(jobs), excludes=DEFAULT_EXCLUDES + tuple(excludes),
+                          config=config)
     try:
         outcomes = mask_module.mask_paths(paths, out_dir=out_dir, mask=mask_text, options=options)
     except mask_module.MaskUsageError as exc:
@@ -619,12 +833,13 @@ def _scan_stream_options(*, jobs: int, timeout: float, max_file_size: float, con
     from docsecrets.scan import ScanOptions
 
     limits = dataclasses.replace(DEFAULT_LIMITS, timeout=timeout, max_file_size=int(max_file_size * MiB))
-    return ScanOptions(limits=limits, jobs=jobs, config=config)
+    return ScanOptions(limits=limits, jobs=_cap_jobs(jobs), config=config)
 
 
 def _finish(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
             min_severity: str, fail_on: str, baseline: Baseline | None, config: Config, allow_unscannable: bool,
-            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None) -> None:
+            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None,
+            quiet: bool = False, color: str = "auto") -> None:
     """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
     from docsecrets.report import Report
 
@@ -641,12 +856,20 @@ def _finish(results: list[FileResult], *, elapsed: float, output_format: str, sh
                     min_severity=Severity.parse(min_severity), rules=_custom_rules(config))
     text = render(report, output_format) if render is not None else None
     if text is None:
-        text = _render(report, output_format, color=output is None and sys.stdout.isatty())
-    _write(text, output)
+        text = _render(report, output_format, color=output is None and _use_color(color))
+    if not (quiet and output is None):
+        _write(text, output)
     threshold = Severity.parse(fail_on)
     failing = any(f.severity >= threshold for f in report.findings())
     unscannable = bool(report.unscannable()) and not (allow_unscannable or config.allow_unscannable)
     sys.exit(EXIT_FINDINGS if failing or unscannable else EXIT_CLEAN)
+
+
+def _use_color(choice: str) -> bool:
+    """--color: always, never, or auto (standard output is a terminal and NO_COLOR is unset or empty)."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _fatal(message: str) -> None:
@@ -688,7 +911,7 @@ def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: s
     from docsecrets.scan import scan_stream
 
     config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    baseline = _use_baseline(baseline_path or config.baseline, files=False)
     if output is not None:
         _check_output(output)
     options = crawl_module.CrawlOptions(
@@ -730,7 +953,7 @@ def history(repo: str, output_format: str, show_secrets: bool, output: str | Non
     from docsecrets.walk import DEFAULT_EXCLUDES
 
     config = _load_config(config_path)
-    baseline = _load_baseline(baseline_path or config.baseline)
+    baseline = _use_baseline(baseline_path or config.baseline, files=False)
     if output is not None:
         _check_output(output)
     started = time.monotonic()
@@ -749,7 +972,7 @@ def history(repo: str, output_format: str, show_secrets: bool, output: str | Non
         if output_format == "text":
             decorated = dataclasses.replace(report, results=tuple(history_module.decorate(
                 report.results, attributed.provenance)))
-            return _render(decorated, "text", color=output is None and sys.stdout.isatty())
+            return _render(decorated, "text", color=output is None and _use_color("auto"))
         if output_format == "json":
             import json
 

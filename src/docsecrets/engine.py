@@ -40,6 +40,7 @@ from docsecrets.types import (
     Member,
     Row,
     Segment,
+    Severity,
 )
 
 log = logging.getLogger(__name__)
@@ -118,15 +119,9 @@ def _salt(path: str, chain: tuple[str, ...]) -> bytes:
 
 
 def normalise_path(path: str) -> str:
-    if "://" in path:  # a crawled URL is not a file path: kept as is
-        return path
-    try:
-        rel = os.path.relpath(path)
-        if not rel.startswith(".."):
-            path = rel
-    except ValueError:  # another drive on Windows
-        pass
-    return path.replace(os.sep, "/")
+    from docsecrets.paths import normalise
+
+    return normalise(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,8 +371,11 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
         rule, severity, description = match.rule, match.severity, match.description
         if match.is_password:
             access = find_access(_line_window(text, match.start), near=_line_window(text, match.start, 0))
-            if access is not None:
+            if access is not None and access.kind:
                 rule, severity, description = REMOTE_ACCESS, None, access.describe()
+            elif access is not None:  # a target, no named kind: at least high
+                severity = max(severity or rule.severity, Severity.HIGH)
+                description = f"{description}; {access.describe()}" if description else access.describe()
         out.add(rule=rule, secret=match.secret, location=segment.location.with_line_offset(line_offset),
                 chain=chain, hidden=hidden, description=description, priority=match.priority,
                 severity=severity, confidence=match.confidence)
@@ -490,8 +488,11 @@ def _report_row_hits(row: Row, hits: list[tuple[Cell, Match]], reader: TableRead
         if match.is_password:
             context = f"{row_text} {reader.context(row, cell.column)} {reader.column_label(cell.column)}"
             access = find_access(context, near=reader.group_context(row, cell.column))
-            if access is not None:
+            if access is not None and access.kind:
                 rule, severity = REMOTE_ACCESS, None
+                description = f"{access.describe()} ({description})" if description else access.describe()
+            elif access is not None:  # a target, no named kind: at least high
+                severity = max(severity or rule.severity, Severity.HIGH)
                 description = f"{access.describe()} ({description})" if description else access.describe()
         out.add(rule=rule, secret=match.secret, location=_cell_location(row, cell), chain=chain,
                 hidden=cell.hidden or row.hidden or inherited, description=description,

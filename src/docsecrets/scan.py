@@ -164,6 +164,8 @@ def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
             continue
         if candidate.skipped is None and candidate.identity in options.own_files:
             candidate = dataclasses.replace(candidate, skipped="docsecrets' own report or baseline: not scanned")
+        if candidate.skipped is None and _own_report(candidate.path):
+            candidate = dataclasses.replace(candidate, skipped="a docsecrets report without raw secrets: not scanned")
         if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
             candidate = dataclasses.replace(candidate, skipped="allowlisted path (configuration)")
         if candidate.skipped:
@@ -246,6 +248,21 @@ def scan_stream(items: Iterable[BytesTask | FileResult], *, options: ScanOptions
 
 # ---------------------------------------------------------------------------------------------
 # worker processes
+
+
+def _own_report(path: str) -> bool:
+    """A .json or .sarif file that is a docsecrets report holding only redacted values
+    (report.is_own_report); read here, in the parent, only for those two suffixes."""
+    if not path.lower().endswith((".json", ".sarif")):
+        return False
+    from docsecrets.report import is_own_report
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(64 * 1024 * 1024 + 1)
+    except OSError:
+        return False  # the worker reports why it cannot be read
+    return len(data) <= 64 * 1024 * 1024 and is_own_report(data)
 
 
 def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:

@@ -12,14 +12,57 @@ import zipfile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Suffixes that promise a binary document: an empty or unrecognisable file with one of
-# these is reported as unreadable rather than passed over as "not a document".
-DOCUMENT_SUFFIXES = frozenset({
-    "xlsx", "xlsm", "xltx", "xltm", "xlsb", "xls", "xlt", "docx", "docm", "dotx", "dotm", "doc", "dot",
-    "pptx", "pptm", "ppsx", "ppsm", "potx", "potm", "ppt", "pps", "pot", "pdf", "ods", "odt", "odp",
-    "ots", "ott", "otp", "rtf", "msg", "zip", "jar", "war", "ear", "7z", "gz", "tgz", "bz2", "xz",
-    "tar", "p12", "pfx", "kdbx", "jks", "jceks",
-})
+# The one table of formats by name: suffix -> the format that suffix promises (a key of
+# extract.EXTRACTORS). Sniffing trusts the bytes first; the table says which names promise a
+# binary document (an empty or unrecognisable one is unreadable, never "not a document"), which
+# extractor explains a truncated zip container, and which names the pre-commit hook passes
+# (hook_files_pattern(); tests/formats_test.py keeps .pre-commit-hooks.yaml equal to it).
+FORMATS: dict[str, str] = {
+    # spreadsheets
+    "xlsx": "xlsx", "xlsm": "xlsx", "xltx": "xlsx", "xltm": "xlsx", "xlam": "xlsx",
+    "xlsb": "xlsb",
+    "xls": "xls", "xlt": "xls", "xla": "xls",
+    "ods": "ods", "ots": "ods", "fods": "fodf",
+    "csv": "csv", "tsv": "csv", "tab": "csv",
+    # word processing
+    "docx": "docx", "docm": "docx", "dotx": "docx", "dotm": "docx",
+    "doc": "doc", "dot": "doc",
+    "odt": "odt", "ott": "odt", "fodt": "fodf",
+    "rtf": "rtf",
+    # presentations
+    "pptx": "pptx", "pptm": "pptx", "ppsx": "pptx", "ppsm": "pptx", "potx": "pptx", "potm": "pptx",
+    "ppt": "ppt", "pps": "ppt", "pot": "ppt",
+    "odp": "odp", "otp": "odp", "fodp": "fodf",
+    "pdf": "pdf",
+    # mail and web pages
+    "eml": "eml", "msg": "msg", "html": "html", "htm": "html", "mht": "eml", "mhtml": "eml",
+    # archives
+    "zip": "zip", "jar": "zip", "war": "zip", "ear": "zip", "7z": "7z", "tar": "tar",
+    "gz": "gzip", "tgz": "gzip", "bz2": "bz2", "xz": "xz",
+    # key stores
+    "kdbx": "kdbx", "p12": "pkcs12", "pfx": "pkcs12", "jks": "jks", "jceks": "jks", "keystore": "jks",
+    # configuration, keys and scripts (text)
+    "txt": "text", "md": "text", "env": "text", "ini": "text", "conf": "text", "cnf": "text", "cfg": "text",
+    "config": "text", "properties": "text", "toml": "text", "yaml": "text", "yml": "text", "json": "text",
+    "xml": "text", "php": "text", "sql": "text", "sh": "text", "ps1": "text", "bat": "text", "vnc": "text",
+    "rdp": "text", "rdg": "text", "ppk": "text", "pem": "text", "key": "text", "netrc": "text",
+    "pgpass": "text", "htpasswd": "text", "npmrc": "text", "pypirc": "text",
+}
+# Files named like private keys whatever their suffix (`id_rsa`, `.ssh/id_ed25519`).
+KEY_FILE_NAMES = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")
+_TEXT_FORMATS = frozenset({"text", "csv", "html", "eml", "fodf"})
+DOCUMENT_SUFFIXES = frozenset(s for s, fmt in FORMATS.items() if fmt not in _TEXT_FORMATS)
+# a truncated zip container is explained by the reader its name promises
+_ZIP_FALLBACK = {s: fmt for s, fmt in FORMATS.items() if fmt in ("xlsx", "docx", "pptx", "ods", "odt", "odp")}
+
+
+def hook_files_pattern() -> str:
+    """The `files:` regex of the default pre-commit hook: every name in FORMATS, `.env` files
+    (`.env.local`) and key files without a suffix."""
+    suffixes = "|".join(sorted(FORMATS))
+    names = "|".join(KEY_FILE_NAMES)
+    return rf"(?i)\.({suffixes})$|(^|/)(\.env(\..*)?|{names})$"
+
 
 _ODF_MIMETYPES = {
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -79,15 +122,15 @@ def sniff(data: bytes, name: str = "") -> str:
     if head.startswith(b"\x03\xd9\xa2\x9a"):
         return "kdbx"
     if head.startswith((b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce")):
-        return "jks"
+        return "jks"  # Java key store, JCEKS
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(b"PuTTY-User-Key-File-"):
         return "text"
     text_head = _text_head(head)
     if text_head is None:
-        if suffix in ("p12", "pfx"):
-            return "pkcs12"
+        if FORMATS.get(suffix) in ("pkcs12", "jks") and head[:1] == b"\x30":
+            return "pkcs12"  # keytool writes PKCS#12 under .jks and .keystore names too
         return "binary"
     return _sniff_text(text_head, suffix)
 
@@ -132,8 +175,7 @@ def _sniff_zip(data: bytes, suffix: str) -> str:
         names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         # A truncated container: let the extractor its name promises explain the damage.
-        return {"xlsx": "xlsx", "xlsm": "xlsx", "docx": "docx", "docm": "docx", "pptx": "pptx",
-                "ods": "ods", "odt": "odt", "odp": "odp"}.get(suffix, "zip")
+        return _ZIP_FALLBACK.get(suffix, "zip")
     if "mimetype" in names:
         try:
             mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()

@@ -75,3 +75,38 @@ def _escape_control(match: re.Match[str]) -> str:
 def display_path(finding_path: str, chain: tuple[str, ...]) -> str:
     """`backup.zip › site/config.php`: the archive chain a person can follow."""
     return " › ".join(printable(p) for p in (finding_path, *chain))
+
+
+_JSON_KEYS = frozenset({"tool", "findings", "errors", "skipped", "summary"})
+
+
+def is_own_report(data: bytes) -> bool:
+    """A JSON or SARIF report written by docsecrets without --show-secrets: its values are only
+    redacted forms, which the next sweep would report again. A report holding a raw secret
+    (`secret` differs from `redacted`, or a SARIF `secret` property) is not ours to skip: it
+    is a leak like any other file."""
+    import json
+
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(document, dict):
+        return False
+    tool = document.get("tool")
+    if set(document) <= _JSON_KEYS and isinstance(tool, dict) and tool.get("name") == "docsecrets":
+        findings = document.get("findings")
+        return isinstance(findings, list) and all(
+            isinstance(f, dict) and f.get("secret") == f.get("redacted") for f in findings)
+    runs = document.get("runs")
+    if set(document) <= {"$schema", "version", "runs"} and isinstance(runs, list) and runs:
+        for run in runs:
+            driver = run.get("tool", {}).get("driver", {}) if isinstance(run, dict) else {}
+            if not isinstance(driver, dict) or driver.get("name") != "docsecrets":
+                return False
+            for result in run.get("results", []):
+                properties = result.get("properties", {}) if isinstance(result, dict) else None
+                if not isinstance(properties, dict) or "secret" in properties:
+                    return False
+        return True
+    return False

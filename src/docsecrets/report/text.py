@@ -1,15 +1,21 @@
-"""Human output: one line per finding, the files that could not be scanned with their reasons,
-then a summary line. Secrets redacted by default; control characters in names escaped."""
+"""Human output: one line per finding, grouped by file, the file with the most severe finding
+first (and, within a file, the most severe first); then the files that could not be scanned
+and the files skipped, each with its reason; then a summary line. Every line starts with the
+path, so it can be grepped. Secrets redacted by default; control characters in names escaped."""
 
 from __future__ import annotations
 
 from docsecrets.report import GATE_EXEMPT_KINDS, Report, display_path, safe
-from docsecrets.types import Severity
+from docsecrets.types import Finding, Severity
 
 
 def render(report: Report, *, color: bool = False) -> str:
     lines: list[str] = []
+    by_file: dict[str, list[Finding]] = {}
     for finding in report.findings():
+        by_file.setdefault(finding.path, []).append(finding)
+    ordered = sorted(by_file.values(), key=lambda group: (-max(f.severity for f in group), group[0].path))
+    for finding in (f for group in ordered for f in sorted(group, key=lambda f: -f.severity)):
         where = display_path(finding.path, finding.chain)
         severity = str(finding.severity).upper()
         if color:
@@ -25,6 +31,8 @@ def render(report: Report, *, color: bool = False) -> str:
     for path, error, kind, chain in report.errors():
         if kind not in GATE_EXEMPT_KINDS:  # encrypted documents are already listed as DS000 findings
             lines.append(safe(f"{display_path(path, chain)}: ERROR {error}"))
+    for path, reason in report.skipped():
+        lines.append(safe(f"{path}: SKIPPED {reason}"))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

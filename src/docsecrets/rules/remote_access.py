@@ -1,6 +1,8 @@
 """Pairs a credential with the machine it opens: an IP or host name plus VNC, RDP, SSH,
 TeamViewer, a database... in the same row, line or paragraph. Such a pair is what an attacker
-needs and nothing more, so it is reported once, as critical, naming the kind of access."""
+needs and nothing more, so it is reported once, as critical, naming the kind of access. A
+target without a named kind of access (a server, an IP, a URL next to a password) is an Access
+with an empty `kind`: the engine keeps the password's own rule and raises it to high."""
 
 from __future__ import annotations
 
@@ -32,11 +34,12 @@ class Access:
     target: str
 
     def describe(self) -> str:
-        return f"{self.kind} access to {self.target}"
+        return f"{self.kind} access to {self.target}" if self.kind else f"password for {self.target}"
 
 
 def find_access(text: str, *, near: str = "") -> Access | None:
-    """The access a piece of context describes, or None when it lacks a target or a kind.
+    """The access a piece of context describes, or None when it lacks a target (`kind` is ""
+    when no kind of access is named).
 
     `near` is the closest context (the credential's own line, or the columns of its group in a
     table row): a target and kind named there win over the wider `text` around it.
@@ -45,13 +48,13 @@ def find_access(text: str, *, near: str = "") -> Access | None:
     near_target = _target(near, near_kind) if near else None
     if near_target is not None:
         kind = near_kind or _url_kind(near) or access_kind(_words(text))
-        return Access(kind=kind, target=near_target) if kind else None
+        return Access(kind=kind or "", target=near_target)
     kind = near_kind or access_kind(_words(text))
     target = _target(text, kind)
     if target is None:
         return None
     kind = kind or _url_kind(text)
-    return Access(kind=kind, target=target) if kind else None
+    return Access(kind=kind or "", target=target)
 
 
 def _url_kind(text: str) -> str | None:

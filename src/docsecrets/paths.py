@@ -1,0 +1,53 @@
+"""The folder fingerprints and baseline paths are relative to.
+
+A baseline records `leak.xlsx`, not `repo/leak.xlsx`: when a baseline is read or written, paths
+are expressed relative to the root of the git work tree holding the baseline, else of the one
+holding the current folder, else to the baseline's own folder (`root_of`); without a baseline,
+to the current folder. So `docsecrets scan --baseline repo/.docsecrets-baseline.json repo` run
+from the parent folder, or a scan from a subfolder, matches the entries the hook recorded at
+the repository's root. Forked workers inherit the root set before the scan starts.
+"""
+
+from __future__ import annotations
+
+import os
+
+_root: str | None = None
+
+
+def set_root(folder: str | None) -> None:
+    """Express paths relative to `folder` (None: the current folder)."""
+    global _root
+    _root = os.path.abspath(folder) if folder is not None else None
+
+
+def root_of(baseline_path: str | None) -> str | None:
+    """The folder a baseline's paths are relative to (see the module docstring)."""
+    if baseline_path is None:
+        return None
+    folder = os.path.dirname(os.path.abspath(baseline_path))
+    return _work_tree(folder) or _work_tree(os.getcwd()) or folder
+
+
+def _work_tree(start: str) -> str | None:
+    """The nearest folder from `start` up holding `.git` (a folder, or a file in a worktree)."""
+    current = start
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def normalise(path: str) -> str:
+    if "://" in path:  # a crawled URL is not a file path: kept as is
+        return path
+    try:
+        rel = os.path.relpath(path, _root) if _root is not None else os.path.relpath(path)
+        if not rel.startswith(".."):
+            path = rel
+    except ValueError:  # another drive on Windows
+        pass
+    return path.replace(os.sep, "/")
