@@ -71,10 +71,10 @@ _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
-EXAMPLES_BEFORE = re.compile(
-    r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
+EXAMPLES_BEFORE = re.compile(  # on the label's own line; "example.org" is a domain, not an example
+    r"(?<![.@/])\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
     r"forbidden|interdits?|verbotene?|prohibid[oa]s|vietat[ei]|verboden|proibid[oa]s|worst|pires|"
-    r"schlechteste\w*|peores|peggiori|slechtste|piores)\b[^\n]{0,40}$")
+    r"schlechteste\w*|peores|peggiori|slechtste|piores)\b(?!\.[a-z])[^\n]{0,40}\Z")
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
