@@ -110,7 +110,8 @@ def _denied(path: str, *args: object, **kwargs: object) -> object:
     ("unreadable", [], _denied),
 ])
 def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
-                                                       kind: str, flags: list[str], patch: object) -> None:
+                                                       kind: str, flags: list[str], patch: object,
+                                                       forked_workers: None) -> None:
     from docsecrets import limits as limits_module
     from docsecrets import scan as scan_module
 
@@ -119,7 +120,7 @@ def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, m
         real_open = os.open
         monkeypatch.setattr(os, "open", lambda p, *a: _denied(p) if str(p).endswith("doc.txt") else real_open(p, *a))
     elif patch is not None:
-        monkeypatch.setattr(scan_module, "scan_file", patch)  # workers are forked: they see the patch
+        monkeypatch.setattr(scan_module, "scan_file", patch)  # forked_workers: they see the patch
     if patch is _greedy:
         monkeypatch.setattr(cli_module, "DEFAULT_LIMITS", limits_module.Limits(memory=512 * 1024 * 1024))
     code, out = run("scan", "--format", "json", *flags, str(tmp_path))
