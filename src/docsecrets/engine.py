@@ -20,6 +20,8 @@ from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
 from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
+from docsecrets.rules.known_tokens import _PREFILTER as _KNOWN_TOKEN_PREFILTER
+from docsecrets.rules.vocabulary import LABEL_STEMS
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableReader
 from docsecrets.sniff import DOCUMENT_SUFFIXES, sniff, suffix_of
@@ -47,6 +49,24 @@ _QUOTES = "\"'`"
 
 def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] == text[start - 1]
+
+
+# What a piece of text must hold for any of TEXT_RULES to match it: the union of each rule's own
+# first test (known_tokens' prefilter, the label stems, "=", "/", "://", "-p", ...), so a table
+# cell that holds none of them is passed over in one search instead of eleven rule calls. A
+# superset: a rule may still find nothing. tests/engine_test.py checks it against every rule.
+_ANY_RULE = re.compile("|".join((
+    _KNOWN_TOKEN_PREFILTER.pattern,
+    *(re.escape(stem) for stem in LABEL_STEMS),
+    "=", "/", "@", "-p", "51:b:", "private key", "aiza", "github_pat_", "^keepass database", "^pkcs#12 key store",
+)), re.IGNORECASE)
+# numbers, dates, times, amounts: no rule of TEXT_RULES reads a value made of these alone
+_NUMERIC = re.compile(r"[\d\s.,:;+\-/%()]*")
+
+
+def may_match(text: str) -> bool:
+    """False when no rule of TEXT_RULES can match `text` (a cheap test before scan_text)."""
+    return _NUMERIC.fullmatch(text) is None and _ANY_RULE.search(text) is not None
 
 
 def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match]:
@@ -327,8 +347,9 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
         hits.append((hit.cell, Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret),
                                      description=f"column '{hit.label}'", is_password=hit.is_password,
                                      priority=_TABLE_PRIORITY)))
+    default = text_rules is TEXT_RULES
     for cell in row.cells:
-        if len(cell.text) >= 4:
+        if len(cell.text) >= 4 and (not default or may_match(cell.text)):
             hits.extend((cell, match) for match in scan_text(cell.text, text_rules))
     if not hits:
         return
