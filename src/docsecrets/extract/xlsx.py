@@ -90,6 +90,7 @@ class _Book:
     strings: list[str] = field(default_factory=list)
     white_strings: set[int] = field(default_factory=set)
     styles: list[_Style] = field(default_factory=list)
+    styles_by_index: dict[str | None, _Style] = field(default_factory=dict)  # the `s` attribute, read once
     date1904: bool = False
     persons: dict[str, str] = field(default_factory=dict)
     cells: int = 0
@@ -385,12 +386,14 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
     for cell in row:
         if cell.tag != cell_tag:
             continue
-        book.count_cell()
+        book.cells += 1  # book.count_cell(), inline: this loop runs once per cell of the workbook
+        if book.cells > book.max_cells:
+            book.count_cell()
         column = _column_of(cell.get("r")) or column + 1
         if not len(cell):
             continue  # a styled empty cell: writers pad whole rows with them
         text, style_hidden, formula = _cell_value(book, cell, tags)
-        ref = f"{column_letters(column)}{number}"
+        ref = f"{_letters(column)}{number}"
         if formula is not None:
             formulas.append(Segment(text=f"={formula}", hidden="cell formula",
                                     location=Location(part=sheet.name, cell=ref, row=number, column=column)))
@@ -418,7 +421,7 @@ def _cell_value(book: _Book, cell: etree._Element, tags: tuple[str, str, str]) -
             inline = child
         elif child.tag == f_tag and child.text and '"' in child.text:
             formula = child.text  # literals in formulas (HYPERLINK, CONCAT) never show in the cell
-    style = _style(book, cell.get("s"))
+    style = book.styles_by_index.get(cell.get("s")) or _style(book, cell.get("s"))
     kind = cell.get("t") or "n"
     hidden = style.hidden
     if kind == "inlineStr":
@@ -445,7 +448,10 @@ def _cell_value(book: _Book, cell: etree._Element, tags: tuple[str, str, str]) -
 
 def _style(book: _Book, index: str | None) -> _Style:
     position = _int(index, 0) if index else 0
-    return book.styles[position] if 0 <= position < len(book.styles) else _Style()
+    style = book.styles[position] if 0 <= position < len(book.styles) else _Style()
+    if len(book.styles_by_index) < 4096:
+        book.styles_by_index[index] = style
+    return style
 
 
 def _number_text(raw: str) -> str:
@@ -723,6 +729,9 @@ def _escaped_char(match: re.Match[str]) -> str:
 def _first_cell(ref: str) -> str | None:
     match = _CELL_REF.match(ref.strip())
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
+
+
+_letters = lru_cache(maxsize=16_384)(column_letters)
 
 
 def _column_of(ref: str | None) -> int | None:
