@@ -203,3 +203,26 @@ def test_the_walk_feeds_the_workers_as_it_goes(tmp_path: pathlib.Path, monkeypat
     first_read = min(i for i, e in enumerate(events) if e.startswith("read"))
     last_walked = max(i for i, e in enumerate(events) if e.startswith("walked"))
     assert first_read < last_walked  # a file was read before the walk had found the last one
+
+
+def test_a_binary_file_is_told_from_its_head_and_never_read_whole(tmp_path: pathlib.Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    video = bytes(range(256)) * 4096  # 1 MiB of no known format, over the size limit below
+    (tmp_path / "clip.mp4").write_bytes(video)
+    (tmp_path / "notes.txt").write_bytes(b"x" * 70_000 + f"\nmdp = {PW}\n".encode())
+    reads: list[int] = []
+    from docsecrets import engine
+
+    real = engine.scan_bytes
+
+    def seen(data: bytes, **kwargs: object) -> object:
+        reads.append(len(data))
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "scan_bytes", seen)
+    results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=dataclasses.replace(
+        options(max_file_size=512 * 1024), isolate=False))}
+    clip, notes = results["clip.mp4"], results["notes.txt"]
+    assert (clip.format, clip.size, clip.errors) == ("binary", len(video), ())  # over --max-file-size: no matter
+    assert (notes.findings[0].secret, notes.size) == (PW, 70_000 + len(f"\nmdp = {PW}\n"))
+    assert sorted(reads) == [64 * 1024, notes.size]  # the video: its head only

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 ResultCallback = Callable[[FileResult], None]
 STDIN = "-"
+_HEAD = 64 * 1024  # what is read of a file before its format is known
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -83,11 +84,19 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
             return _error_result(path, "replaced by another file since the walk: not read", "unreadable")
         if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO/device since the walk
             return FileResult(path=path, skipped="not a regular file: never read")
-        if info.st_size > limits.max_file_size:
-            return _error_result(path, f"unscannable: {info.st_size:,} bytes is over the size limit "
-                                       f"({limits.max_file_size:,}; see --max-file-size)", "limit")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limits.max_file_size + 1)
+            head = handle.read(_HEAD)
+            if len(head) == _HEAD and info.st_size > _HEAD:
+                # an image, a video, a database no reader handles: told from its first bytes
+                # (sniff decides "binary" from the first 8 KiB alone), never read whole
+                from docsecrets.sniff import sniff
+
+                if sniff(head, path) == "binary":
+                    return replace(scan_bytes(head, path=path, limits=limits, config=config), size=info.st_size)
+            if info.st_size > limits.max_file_size:
+                return _error_result(path, f"unscannable: {info.st_size:,} bytes is over the size limit "
+                                           f"({limits.max_file_size:,}; see --max-file-size)", "limit")
+            data = head + handle.read(limits.max_file_size + 1 - len(head))
     except OSError as exc:
         return _error_result(path, f"cannot read: {exc.strerror or exc}", "unreadable")
     finally:
