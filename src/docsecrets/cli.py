@@ -127,7 +127,9 @@ def _identity(path: str | None) -> tuple[int, int] | None:
 
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config: Config, progress: bool = False, cache: bool = False,
-         own_files: Sequence[tuple[int, int] | None] = ()) -> tuple[list[FileResult], float]:
+         own_files: Sequence[tuple[int, int] | None] = (),
+         on_result: Callable[[FileResult], None] | None = None) -> tuple[list[FileResult], float]:
+    """Scan; with `on_result`, each result goes there as its file finishes and none is kept."""
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
@@ -146,13 +148,22 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             key = config_key(dataclasses.replace(limits, timeout=0.0, memory=0),
                              dataclasses.replace(config, cache=False, baseline=None, allow_unscannable=False))
             store = stack.enter_context(Cache.open(version_key=key))
-        callback = None
+        callback = on_result
         if progress:
             from docsecrets.progress import Progress
 
-            callback = stack.enter_context(Progress()).update
-        results = scan_paths(paths, options=options, on_result=callback, cache=store)
+            update = stack.enter_context(Progress()).update
+            callback = update if on_result is None else _both(on_result, update)
+        results = scan_paths(paths, options=options, on_result=callback, cache=store, keep=on_result is None)
     return results, time.monotonic() - started
+
+
+def _both(first: Callable[[FileResult], None], then: Callable[[FileResult], None]) -> Callable[[FileResult], None]:
+    def call(result: FileResult) -> None:
+        first(result)
+        then(result)
+
+    return call
 
 
 _PII_OPTION = click.option(
@@ -208,8 +219,10 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 
 @cli.command()
 @_scan_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "sarif", "github"]),
+              default="text", show_default=True,
+              help="Output format (jsonl: one JSON object per finding, error or skipped file, written as each "
+                   "file finishes, then a summary line).")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Write the report to this file instead of standard output (replaced whole; never through "
@@ -240,11 +253,52 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets
+    if output_format == "jsonl":
+        _scan_jsonl(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
+                    config=config, progress=progress, cache=cache, own_files=own_files, show_secrets=show_secrets,
+                    output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
+                    allow_unscannable=allow_unscannable)
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                             config=config, progress=progress, cache=cache, own_files=own_files)
     _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
             min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
             allow_unscannable=allow_unscannable)
+
+
+def _scan_jsonl(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
+                config: Config, progress: bool, cache: bool, own_files: Sequence[tuple[int, int] | None],
+                show_secrets: bool, output: str | None, min_severity: str, fail_on: str, baseline: Baseline | None,
+                allow_unscannable: bool) -> None:
+    """`scan --format jsonl`: each file's lines written as it finishes; no result kept; then the gate."""
+    from docsecrets.report import safe
+    from docsecrets.report.jsonl import JsonlWriter
+    from docsecrets.safe_write import UnsafeTarget, open_stream
+
+    with contextlib.ExitStack() as stack:
+        try:
+            out = sys.stdout if output is None else stack.enter_context(open_stream(output))
+        except UnsafeTarget as exc:
+            raise _Fatal(safe(str(exc))) from None
+        writer = JsonlWriter(out, show_secrets=show_secrets, min_severity=Severity.parse(min_severity),
+                             fail_on=Severity.parse(fail_on))
+
+        def write(result: FileResult) -> None:
+            if baseline is not None:
+                from docsecrets import baseline as baseline_module
+
+                (result,) = baseline_module.subtract([result], baseline)
+            writer.write(result)
+
+        try:
+            _results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                                     excludes=excludes, config=config, progress=progress, cache=cache,
+                                     own_files=own_files, on_result=write)
+            writer.finish(elapsed)
+        except BrokenPipeError:  # the reader went away: the report was not delivered
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _Fatal("standard output closed before the report was written") from None
+    unscannable = writer.gate_errors > 0 and not (allow_unscannable or config.allow_unscannable)
+    sys.exit(EXIT_FINDINGS if writer.failing or unscannable else EXIT_CLEAN)
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:

@@ -152,12 +152,18 @@ def _error_result(path: str, reason: str, kind: str) -> FileResult:
 
 
 def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
-               on_result: ResultCallback | None = None, cache: Cache | None = None) -> list[FileResult]:
-    """Scan every file under `paths` (`-`: standard input); with a cache, unchanged files are not read again."""
+               on_result: ResultCallback | None = None, cache: Cache | None = None,
+               keep: bool = True) -> list[FileResult]:
+    """Scan every file under `paths` (`-`: standard input); with a cache, unchanged files are not read again.
+
+    keep=False: results go to `on_result` only, as files finish, and none is held (an empty list
+    is returned), so memory stays flat however many files the sweep has.
+    """
     results: list[FileResult] = []
 
     def collect(result: FileResult) -> None:
-        results.append(result)
+        if keep:
+            results.append(result)
         if on_result:
             on_result(result)
 
