@@ -253,8 +253,8 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets
-    if output_format == "jsonl":
-        _scan_jsonl(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
+    if output_format in ("jsonl", "json"):
+        _scan_streamed(paths, output_format=output_format, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                     config=config, progress=progress, cache=cache, own_files=own_files, show_secrets=show_secrets,
                     output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
                     allow_unscannable=allow_unscannable)
@@ -265,40 +265,55 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
             allow_unscannable=allow_unscannable)
 
 
-def _scan_jsonl(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-                config: Config, progress: bool, cache: bool, own_files: Sequence[tuple[int, int] | None],
-                show_secrets: bool, output: str | None, min_severity: str, fail_on: str, baseline: Baseline | None,
-                allow_unscannable: bool) -> None:
-    """`scan --format jsonl`: each file's lines written as it finishes; no result kept; then the gate."""
-    from docsecrets.report import safe
+def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeout: float, max_file_size: float,
+                   excludes: Sequence[str], config: Config, progress: bool, cache: bool,
+                   own_files: Sequence[tuple[int, int] | None], show_secrets: bool, output: str | None,
+                   min_severity: str, fail_on: str, baseline: Baseline | None, allow_unscannable: bool) -> None:
+    """`scan --format jsonl|json` without holding the results: jsonl lines are written as each file
+    finishes; json results are spooled to a private temporary file and rendered from it, sorted."""
+    from docsecrets.report import GATE_EXEMPT_KINDS, safe
+    from docsecrets.report import json as json_report
     from docsecrets.report.jsonl import JsonlWriter
     from docsecrets.safe_write import UnsafeTarget, open_stream
+    from docsecrets.spool import Spool
 
+    shown, threshold = Severity.parse(min_severity), Severity.parse(fail_on)
+    gate = {"failing": False, "unscannable": False}
     with contextlib.ExitStack() as stack:
         try:
             out = sys.stdout if output is None else stack.enter_context(open_stream(output))
         except UnsafeTarget as exc:
             raise _Fatal(safe(str(exc))) from None
-        writer = JsonlWriter(out, show_secrets=show_secrets, min_severity=Severity.parse(min_severity),
-                             fail_on=Severity.parse(fail_on))
+        writer = JsonlWriter(out, show_secrets=show_secrets, min_severity=shown, fail_on=threshold)
+        spool = stack.enter_context(Spool(keep_secrets=show_secrets)) if output_format == "json" else None
 
-        def write(result: FileResult) -> None:
+        def take(result: FileResult) -> None:
             if baseline is not None:
                 from docsecrets import baseline as baseline_module
 
                 (result,) = baseline_module.subtract([result], baseline)
-            writer.write(result)
+            gate["failing"] |= any(f.severity >= shown and f.severity >= threshold for f in result.findings)
+            gate["unscannable"] |= any(e.kind not in GATE_EXEMPT_KINDS for e in result.errors)
+            if spool is not None:
+                spool.add(result)
+            else:
+                writer.write(result)
 
         try:
             _results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
                                      excludes=excludes, config=config, progress=progress, cache=cache,
-                                     own_files=own_files, on_result=write)
-            writer.finish(elapsed)
+                                     own_files=own_files, on_result=take)
+            if spool is not None:
+                json_report.render_stream(out, lambda: spool, clean=spool.clean, elapsed=elapsed,
+                                          show_secrets=show_secrets, min_severity=shown)
+                out.flush()
+            else:
+                writer.finish(elapsed)
         except BrokenPipeError:  # the reader went away: the report was not delivered
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise _Fatal("standard output closed before the report was written") from None
-    unscannable = writer.gate_errors > 0 and not (allow_unscannable or config.allow_unscannable)
-    sys.exit(EXIT_FINDINGS if writer.failing or unscannable else EXIT_CLEAN)
+    unscannable = gate["unscannable"] and not (allow_unscannable or config.allow_unscannable)
+    sys.exit(EXIT_FINDINGS if gate["failing"] or unscannable else EXIT_CLEAN)
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:

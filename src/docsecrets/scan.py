@@ -434,22 +434,28 @@ class _Pool:
             import docsecrets.engine  # noqa: F401  (forked workers inherit it instead of each importing it)
         timeout = self.options.limits.timeout
         exhausted = False
+
+        def fill() -> bool:
+            """One task ahead per idle worker, and one more: the walk goes only as fast as the reading."""
+            nonlocal exhausted
+            while not exhausted and len(pending) < 1 + sum(w.path is None for w in self.workers):
+                task = next(source, None)
+                if task is None:
+                    exhausted = True
+                else:
+                    pending.append(task)
+            return bool(pending)
+
         try:
             while True:
-                # keep one task ahead per idle worker: the walk goes on only as fast as reading
-                while not exhausted and len(pending) < 1 + sum(w.path is None for w in self.workers):
-                    task = next(source, None)
-                    if task is None:
-                        exhausted = True
-                    else:
-                        pending.append(task)
+                fill()
                 if not pending and not any(w.path for w in self.workers):
                     break
                 for index in range(len(self.workers)):
                     worker = self.workers[index]
                     if worker.path is None and pending:
                         self._assign(index, pending.popleft(), timeout)
-                while pending and len(self.workers) < jobs:
+                while len(self.workers) < jobs and fill():
                     task = pending.popleft()
                     if task.path == STDIN and self.stdin_fd < 0:
                         self.stdin_fd = os.dup(0)  # multiprocessing points a worker's own fd 0 at /dev/null
