@@ -91,6 +91,12 @@ def test_the_cell_prefilter_never_hides_a_match(text):
     assert may_match(text) or not scan_text(text)
 
 
+def test_the_cell_prefilter_pattern_means_the_same_in_lower_case():
+    from docsecrets import engine
+
+    assert not re.search(r"\\[A-Z]", engine._ANY_RULE_SOURCE)  # \S, \D, \W would flip meaning
+
+
 def test_the_cell_prefilter_passes_over_numbers_and_plain_words():
     assert [may_match(t) for t in ("12345678", "2024-01-02 10:00", "1 234,56", "Dupont", "Inventaire 2024")] == \
         [False] * 5
