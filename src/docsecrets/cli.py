@@ -253,7 +253,7 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text"
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets
-    if output_format in ("jsonl", "json"):
+    if output_format in ("jsonl", "json", "sarif"):
         _scan_streamed(paths, output_format=output_format, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                     config=config, progress=progress, cache=cache, own_files=own_files, show_secrets=show_secrets,
                     output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
@@ -269,8 +269,8 @@ def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeo
                    excludes: Sequence[str], config: Config, progress: bool, cache: bool,
                    own_files: Sequence[tuple[int, int] | None], show_secrets: bool, output: str | None,
                    min_severity: str, fail_on: str, baseline: Baseline | None, allow_unscannable: bool) -> None:
-    """`scan --format jsonl|json` without holding the results: jsonl lines are written as each file
-    finishes; json results are spooled to a private temporary file and rendered from it, sorted."""
+    """`scan --format jsonl|json|sarif` without holding the results: jsonl lines are written as each file
+    finishes; json and sarif results are spooled to a private temporary file and rendered from it, sorted."""
     from docsecrets.report import GATE_EXEMPT_KINDS, safe
     from docsecrets.report import json as json_report
     from docsecrets.report.jsonl import JsonlWriter
@@ -285,7 +285,7 @@ def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeo
         except UnsafeTarget as exc:
             raise _Fatal(safe(str(exc))) from None
         writer = JsonlWriter(out, show_secrets=show_secrets, min_severity=shown, fail_on=threshold)
-        spool = stack.enter_context(Spool(keep_secrets=show_secrets)) if output_format == "json" else None
+        spool = stack.enter_context(Spool(keep_secrets=show_secrets)) if output_format != "jsonl" else None
 
         def take(result: FileResult) -> None:
             if baseline is not None:
@@ -303,7 +303,13 @@ def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeo
             _results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
                                      excludes=excludes, config=config, progress=progress, cache=cache,
                                      own_files=own_files, on_result=take)
-            if spool is not None:
+            if spool is not None and output_format == "sarif":
+                from docsecrets.report import sarif
+
+                sarif.render_stream(out, lambda: spool, show_secrets=show_secrets, min_severity=shown,
+                                    rules=_custom_rules(config))
+                out.flush()
+            elif spool is not None:
                 json_report.render_stream(out, lambda: spool, clean=spool.clean, elapsed=elapsed,
                                           show_secrets=show_secrets, min_severity=shown)
                 out.flush()

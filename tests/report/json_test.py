@@ -5,6 +5,7 @@ import os
 
 from docsecrets.engine import scan_bytes
 from docsecrets.report import Report
+from docsecrets.report import sarif
 from docsecrets.report.json import render, render_stream
 from docsecrets.spool import Spool
 from docsecrets.types import FileError, FileResult, Severity
@@ -50,3 +51,16 @@ def test_the_spool_keeps_no_raw_secret_and_no_file_behind() -> None:
     assert [r.path for r in spool] == ["a/é.txt", "b/pipe", "c/broken.xlsx", "z/b.txt"] and spool.clean == 2
     spool.close()
     assert not os.path.exists(folder)
+
+
+def test_the_streamed_sarif_is_the_sarif_report_byte_for_byte() -> None:
+    for show, severity, chosen in ((False, Severity.LOW, results()), (True, Severity.HIGH, results()),
+                                   (False, Severity.LOW, results()[1:2])):
+        expected = sarif.render(Report(results=tuple(sorted(chosen, key=lambda r: r.path)), show_secrets=show,
+                                       min_severity=severity))
+        with Spool(keep_secrets=show) as spool:
+            for result in chosen:
+                spool.add(result)
+            out = io.StringIO()
+            sarif.render_stream(out, lambda: spool, show_secrets=show, min_severity=severity)
+        assert out.getvalue() == expected

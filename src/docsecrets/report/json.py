@@ -128,3 +128,31 @@ def render_stream(out: IO[str], results: Callable[[], Iterable[FileResult]], *, 
 def _nested(value: Any, indent: str) -> str:
     """json.dumps(value, indent=2) as it reads nested at `indent` (strings hold no raw newline)."""
     return indent + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+
+
+def placeholder(key: str) -> list[str]:
+    """What stands in `write_document`'s document for the list streamed under `key`."""
+    return [f"\x00streamed:{key}"]
+
+
+def write_document(out: IO[str], document: dict[str, Any], lists: dict[str, Iterator[dict[str, Any]]]) -> None:
+    """Write json.dumps(document, indent=2), each list given as `placeholder(key)` streamed from `lists[key]`.
+
+    Entries are written as the iterators yield them, so no list is held whole.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    markers = sorted((text.index(json.dumps(placeholder(key)[0])), key) for key in lists)
+    position = 0
+    for at, key in markers:
+        marker = json.dumps(placeholder(key)[0])
+        indent = at - (text.rindex("\n", 0, at) + 1)
+        out.write(text[position:at - indent - 1])  # up to the list's "[", not the newline after it
+        first = True
+        for entry in lists[key]:
+            out.write(("\n" if first else ",\n") + _nested(entry, " " * indent))
+            first = False
+        position = at + len(marker)
+        if first:  # an empty list reads "[]"
+            position += 1 + indent - 2
+    out.write(text[position:])
