@@ -495,6 +495,10 @@ def _date_text(raw: str, *, date1904: bool) -> str | None:
 def _rich_text(elem: etree._Element) -> tuple[str, bool]:
     """Text of an <si>, <is> or comment <text>: plain <t> or formatted runs joined, phonetic
     guides (<rPh>) left out; and whether every run that carries text is in white."""
+    if len(elem) == 1:  # the common case, one plain <t>: no run, so never white
+        tag = elem[0].tag
+        if isinstance(tag, str) and (tag.endswith("}t") or tag == "t"):
+            return _unescape(elem[0].text or ""), False
     parts: list[str] = []
     runs = white_runs = 0
     for child in elem:
