@@ -435,6 +435,19 @@ def test_a_sheet_bigger_than_a_whole_part_is_streamed_within_the_budget():
         items_of(raw_xlsx({"S": sheet}), Limits(max_total_bytes=4000))
 
 
+def test_a_shared_strings_table_is_kept_whole_so_it_must_fit_a_whole_part():
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "<si><t>A</t></si>" * 500 + "</sst>"
+    buffer = io.BytesIO()
+    source = io.BytesIO(raw_xlsx({"S": worksheet(inline_row(1, {"A": "x"}))}))
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("xl/sharedStrings.xml", strings)
+    with pytest.raises(LimitExceeded, match=r"'xl/sharedStrings.xml' declares 8,577 bytes uncompressed "
+                                            r"\(limit 2,000 for a part read whole\)"):
+        items_of(buffer.getvalue(), Limits(max_part_size=2000))
+
+
 def test_a_bomb_is_told_by_its_ratio_over_a_window_not_its_declared_size():
     padding = '<c r="A1" s="1"/>' * 200_000  # an ordinary run of styled empty cells: a few 100x
     sheet = worksheet(f"<row r=\"1\">{padding}</row>" + inline_row(2, {"A": "x"}))

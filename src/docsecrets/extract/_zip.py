@@ -55,9 +55,10 @@ class SafeZip:
         """The whole part in memory: refused past max_part_size, declared or inflated."""
         return b"".join(self.iter_chunks(name, whole=True))
 
-    def open(self, name: str) -> IO[bytes]:
-        """A file object over the member that enforces the limits while it is read."""
-        return io.BufferedReader(_ChunkReader(self.iter_chunks(name)))
+    def open(self, name: str, *, whole: bool = False) -> IO[bytes]:
+        """A file object over the member that enforces the limits while it is read; `whole`: what
+        is read from it is kept in memory (a shared-strings table), so max_part_size holds."""
+        return io.BufferedReader(_ChunkReader(self.iter_chunks(name, whole=whole)))
 
     def iter_chunks(self, name: str, *, whole: bool = False) -> Iterator[bytes]:
         """The part inflated chunk by chunk; `whole`: the caller keeps it all (max_part_size)."""

@@ -114,9 +114,10 @@ class _Package:
         key = name.lstrip("/").lower()
         return self._names.get(key) or self._names.get(unquote(key))
 
-    def stream(self, part: str) -> IO[bytes]:
-        """A member to iterparse, inflated chunk by chunk under SafeZip's limits."""
-        return self.archive.open(part)
+    def stream(self, part: str, *, whole: bool = False) -> IO[bytes]:
+        """A member to iterparse, inflated chunk by chunk under SafeZip's limits (`whole`: one
+        whose content is kept, so it must fit max_part_size like a part read whole)."""
+        return self.archive.open(part, whole=whole)
 
     def parse(self, part: str) -> etree._Element:
         """A whole (small) part as a tree; a syntax error names the part."""
@@ -266,8 +267,11 @@ def _related(pkg: _Package, rels: dict[str, _Rel], kind: str, default: str | Non
 
 
 def _read_shared_strings(book: _Book, part: str) -> None:
-    """Fill book.strings as the part streams, so a damaged tail still leaves the head usable."""
-    for _event, item in _xml.iterparse(book.pkg.stream(part), tags=("{*}si",)):
+    """Fill book.strings as the part streams, so a damaged tail still leaves the head usable.
+
+    The table is kept whole for the sheets to index: max_part_size holds, as for a part read whole
+    (12 million <si> of one letter, 200 MB at 412x, is a bomb; a 490 MB sheet streamed is not)."""
+    for _event, item in _xml.iterparse(book.pkg.stream(part, whole=True), tags=("{*}si",)):
         text, white = _rich_text(item)
         if white:
             book.white_strings.add(len(book.strings))
