@@ -117,3 +117,27 @@ def test_a_file_of_many_findings_stops_at_the_cap_and_fails(tmp_path: pathlib.Pa
     assert code == 1 and len(document["findings"]) == 1_000
     assert document["errors"] == [{"path": str(tmp_path / "many.txt"), "kind": "limit", "archive_chain": [],
                                    "error": "unscannable: more than 1,000 findings; the rest are not reported (limit)"}]
+
+
+def test_jsonl_writes_one_line_per_finding_error_and_skip_then_a_summary(tmp_path: pathlib.Path) -> None:
+    secret = "Tulle" + "2012x"
+    (tmp_path / "a.txt").write_text(f"mdp = {secret}\n")
+    (tmp_path / "b_broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (tmp_path / "c.txt").write_text("rien\n")
+    code, out = run("scan", "--format", "jsonl", "--jobs", "1", str(tmp_path))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert sorted((line["type"], pathlib.Path(line.get("path", "")).name) for line in lines[:-1]) == [
+        ("error", "b_broken.xlsx"), ("finding", "a.txt")]
+    finding = next(line for line in lines if line["type"] == "finding")
+    assert (finding["rule"], finding["secret"], finding["location"]) == ("DS101", "********", {"line": 1})
+    assert lines[-1]["type"] == "summary"
+    assert {k: lines[-1]["summary"][k] for k in ("files_scanned", "files_unscannable", "findings")} == {
+        "files_scanned": 3, "files_unscannable": 1, "findings": 1}
+    report = tmp_path / "out" / "report.jsonl"
+    report.parent.mkdir()
+    code, out = run("scan", "--format", "jsonl", "--allow-unscannable", "--fail-on", "high", "-o", str(report),
+                    str(tmp_path / "a.txt"), str(tmp_path / "b_broken.xlsx"))
+    assert (code, out) == (0, "")
+    assert [json.loads(line)["type"] for line in report.read_text().splitlines()][-1] == "summary"
+    assert secret not in report.read_text()

@@ -1,7 +1,8 @@
-"""Shared test plumbing: where the optional ../shared corpora live."""
+"""Shared test plumbing: where the optional ../shared corpora live, workers that see monkeypatches."""
 
 from __future__ import annotations
 
+import multiprocessing
 import pathlib
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import settings
 settings.register_profile("docsecrets", deadline=None)
 settings.load_profile("docsecrets")
 
+from docsecrets import scan as scan_module
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
@@ -21,3 +24,14 @@ def shared_dir() -> pathlib.Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture
+def forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked from the test itself, so they see what it monkeypatches (a hanging reader).
+
+    Real scans start their workers from a fork server that never sees such patches.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork")
+    monkeypatch.setattr(scan_module, "START_METHOD", "fork")

@@ -4,10 +4,10 @@ import io
 import re
 import zipfile
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docsecrets.engine import fingerprint, redact, scan_bytes, scan_text
+from docsecrets.engine import fingerprint, may_match, redact, scan_bytes, scan_text
 from docsecrets.types import Severity
 
 PW = "Labo" + "2019$"
@@ -100,3 +100,24 @@ def test_text_named_as_a_document_keeps_its_parse_error() -> None:
     """A .pdf that is all ASCII but no PDF is a damaged document: fail closed, even if read as text."""
     result = scan_bytes(f"%PDF-1.4\nmdp = {PW}\n".encode(), path="broken.pdf")
     assert [e.kind for e in result.errors] == ["unreadable"]
+
+
+_FRAGMENTS = [
+    "password", "Mot de passe", "mdp", "PW", "Kennwort", "secret", "token", "api_key", "=", ":", " ", "\n", "/",
+    "@", "://", "https", "user", "admin", "root", "host.example", "-p", "-P", "--password", "Tulle" + "2012!",
+    "ghp_" + "A" * 36, "AKIA" + "B" * 16, "xoxb-" + "1" * 12, "AIza" + "x" * 35, "github_pat_" + "1" * 82,
+    "-----BEGIN RSA PRIVATE KEY-----\n" + "M" * 64 + "\n-----END RSA PRIVATE KEY-----", "KeePass database",
+    "PKCS#12 key store", "51:b:" + "01000000D08C9DDF" * 8, "Password=" + "a1b2c3d4e5f6a7b8", "12345", "2024-01-02",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=6), max_size=8).map("".join))
+def test_the_cell_prefilter_never_hides_a_match(text):
+    assert may_match(text) or not scan_text(text)
+
+
+def test_the_cell_prefilter_passes_over_numbers_and_plain_words():
+    assert [may_match(t) for t in ("12345678", "2024-01-02 10:00", "1 234,56", "Dupont", " Inventaire ")] == \
+        [False] * 5
+    assert [may_match(t) for t in ("mdp Tulle2012", "ghp_" + "A" * 36, "x=y", "a/b")] == [True] * 4

@@ -110,7 +110,8 @@ def _denied(path: str, *args: object, **kwargs: object) -> object:
     ("unreadable", [], _denied),
 ])
 def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
-                                                       kind: str, flags: list[str], patch: object) -> None:
+                                                       kind: str, flags: list[str], patch: object,
+                                                       forked_workers: None) -> None:
     from docsecrets import limits as limits_module
     from docsecrets import scan as scan_module
 
@@ -119,7 +120,7 @@ def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, m
         real_open = os.open
         monkeypatch.setattr(os, "open", lambda p, *a: _denied(p) if str(p).endswith("doc.txt") else real_open(p, *a))
     elif patch is not None:
-        monkeypatch.setattr(scan_module, "scan_file", patch)  # workers are forked: they see the patch
+        monkeypatch.setattr(scan_module, "scan_file", patch)  # forked_workers: they see the patch
     if patch is _greedy:
         monkeypatch.setattr(cli_module, "DEFAULT_LIMITS", limits_module.Limits(memory=512 * 1024 * 1024))
     code, out = run("scan", "--format", "json", *flags, str(tmp_path))
@@ -287,15 +288,23 @@ def test_dash_reads_one_document_from_standard_input() -> None:
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
+    """Every live descendant: the workers hang off the fork server, itself a child of the scan."""
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = pathlib.Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry))
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found.add(child)
+                todo.append(child)
     return found
 
 
@@ -315,9 +324,10 @@ def test_a_signal_stops_the_scan_and_its_workers(tmp_path: pathlib.Path, signum:
     process = _docsecrets("scan", "--jobs", "2", "-", str(tmp_path), stdin=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+        # the two workers, the fork server they hang off and multiprocessing's resource tracker
+        while len(workers := _children(process.pid)) < 4 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(workers) == 2
+        assert len(workers) == 4
         time.sleep(0.5)
         if signum == signal.SIGINT:
             os.killpg(process.pid, signum)  # Ctrl-C reaches every process of the terminal's group
@@ -331,6 +341,9 @@ def test_a_signal_stops_the_scan_and_its_workers(tmp_path: pathlib.Path, signum:
         process.stdin.close()
     assert process.returncode == code
     assert err.decode() == f"docsecrets: interrupted ({signal.Signals(signum).name})\n"
+    deadline = time.monotonic() + 5  # the workers are killed before the scan exits; the server ends on EOF
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
 
 

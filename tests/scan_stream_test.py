@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 
 import pytest
@@ -43,8 +42,8 @@ def test_batches_and_passed_through_results_all_come_back_sorted() -> None:
     assert results[0] is error
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
-def test_a_hanging_reader_is_killed_and_reported_under_the_task_path(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hanging_reader_is_killed_and_reported_under_the_task_path(monkeypatch: pytest.MonkeyPatch,
+                                                                    forked_workers: None) -> None:
     real = engine.scan_bytes
 
     def hang_on_slow(data: bytes, **kwargs: object) -> FileResult:
@@ -52,7 +51,7 @@ def test_a_hanging_reader_is_killed_and_reported_under_the_task_path(monkeypatch
             time.sleep(30)
         return real(data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "scan_bytes", hang_on_slow)  # forked workers inherit it
+    monkeypatch.setattr(engine, "scan_bytes", hang_on_slow)  # forked_workers inherit it
     results = scan_stream([BytesTask(path="k-slow", data=b"SLOW", name="a.txt"),
                            BytesTask(path="k-ok", data=f"mdp : {PW}\n".encode(), name="b.txt")],
                           options=options(timeout=0.5))

@@ -28,7 +28,7 @@ def test_results_are_sorted_and_complete(tmp_path: pathlib.Path) -> None:
 
 
 def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                          monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     (tmp_path / "hang.txt").write_text("x\n")
     (tmp_path / "ok.txt").write_text(f"mdp = {PW}\n")
     real = scan_module.scan_file
@@ -38,7 +38,7 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
             time.sleep(60)
         return real(path, limits, config, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scan_module, "scan_file", slow)  # workers are forked: they see the patch
+    monkeypatch.setattr(scan_module, "scan_file", slow)  # forked_workers: they see the patch
     started = time.monotonic()
     results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options(timeout=1.0))}
     assert time.monotonic() - started < 20
@@ -47,7 +47,7 @@ def test_a_hanging_reader_is_killed_and_the_sweep_goes_on(tmp_path: pathlib.Path
     assert results["ok.txt"].findings[0].secret == PW
 
 
-def test_a_ballooning_reader_hits_the_memory_cap(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_ballooning_reader_hits_the_memory_cap(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     (tmp_path / "big.txt").write_text("x\n")
 
     def greedy(path: str, limits: object, config: object = None, **kwargs: object) -> object:
@@ -82,7 +82,7 @@ def test_walk_never_opens_fifos_nor_follows_links_out(tmp_path: pathlib.Path) ->
     assert "config" not in found and "loop" not in found
 
 
-def test_unreadable_file_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     target = tmp_path / "locked.txt"
     target.write_text("x")
     real_open = os.open
@@ -98,7 +98,7 @@ def test_unreadable_file_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest
     assert result.errors[0].kind == "unreadable"
 
 
-def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "gone.txt").write_text("x")
     real = scan_module.scan_file
@@ -115,7 +115,7 @@ def test_a_file_that_vanishes_mid_sweep_is_reported(tmp_path: pathlib.Path, monk
 
 
 def test_nothing_a_reader_prints_reaches_standard_output(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
-                                                         capfd: pytest.CaptureFixture[str]) -> None:
+                                                         capfd: pytest.CaptureFixture[str], forked_workers: None) -> None:
     (tmp_path / "a.txt").write_text(f"mdp = {PW}\n")
     real = scan_module.scan_file
 
@@ -166,3 +166,63 @@ def test_a_symlink_inside_the_tree_is_read_through_with_its_target_identity(tmp_
     assert (found["link.txt"].follow, found["link.txt"].identity) == (True, (info.st_dev, info.st_ino))
     results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=options())}
     assert results["link.txt"].findings[0].secret == PW and results["link.txt"].errors == ()
+
+
+@pytest.mark.parametrize("method", ["forkserver", "fork"])
+def test_readers_do_not_inherit_the_parent_s_memory(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                                    method: str) -> None:
+    if method not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip(f"no {method}")
+    monkeypatch.setattr(scan_module, "START_METHOD", method)
+    for i in range(6):
+        (tmp_path / f"doc{i}.txt").write_text(f"mdp = {PW}{i}\n")
+    ballast = bytearray(1024 * MiB)  # the sweep's state: 1 GiB of address space in the parent
+    results = scan_paths([str(tmp_path)], options=options(memory=768 * MiB))
+    del ballast
+    if method == "forkserver":  # started from a small fixed image: the cap measures the reader
+        assert [(r.findings[0].secret, r.errors) for r in results] == [(f"{PW}{i}", ()) for i in range(6)]
+    else:  # a forked reader inherits the parent's 1 GiB and fails every file: what the fork server avoids
+        assert [e.kind for r in results for e in r.errors] == ["memory"] * 6
+
+
+def test_the_walk_feeds_the_workers_as_it_goes(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(6):
+        (tmp_path / f"doc{i}.txt").write_text(f"mdp = {PW}{i}\n")
+    events: list[str] = []
+    real = scan_module.iter_files
+
+    def walk(paths: list[str], **kwargs: object) -> object:
+        for candidate in real(paths, **kwargs):  # type: ignore[arg-type]
+            events.append("walked " + pathlib.Path(candidate.path).name)
+            yield candidate
+
+    monkeypatch.setattr(scan_module, "iter_files", walk)
+    results = scan_paths([str(tmp_path)], options=dataclasses.replace(options(), jobs=1),
+                         on_result=lambda r: events.append("read " + pathlib.Path(r.path).name))
+    assert len(results) == 6 and not any(r.errors for r in results)
+    first_read = min(i for i, e in enumerate(events) if e.startswith("read"))
+    last_walked = max(i for i, e in enumerate(events) if e.startswith("walked"))
+    assert first_read < last_walked  # a file was read before the walk had found the last one
+
+
+def test_a_binary_file_is_told_from_its_head_and_never_read_whole(tmp_path: pathlib.Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    video = bytes(range(256)) * 4096  # 1 MiB of no known format, over the size limit below
+    (tmp_path / "clip.mp4").write_bytes(video)
+    (tmp_path / "notes.txt").write_bytes(b"x" * 70_000 + f"\nmdp = {PW}\n".encode())
+    reads: list[int] = []
+    from docsecrets import engine
+
+    real = engine.scan_bytes
+
+    def seen(data: bytes, **kwargs: object) -> object:
+        reads.append(len(data))
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "scan_bytes", seen)
+    results = {pathlib.Path(r.path).name: r for r in scan_paths([str(tmp_path)], options=dataclasses.replace(
+        options(max_file_size=512 * 1024), isolate=False))}
+    clip, notes = results["clip.mp4"], results["notes.txt"]
+    assert (clip.format, clip.size, clip.errors) == ("binary", len(video), ())  # over --max-file-size: no matter
+    assert (notes.findings[0].secret, notes.size) == (PW, 70_000 + len(f"\nmdp = {PW}\n"))
+    assert sorted(reads) == [64 * 1024, notes.size]  # the video: its head only

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
 DEFAULT_BASELINE = ".docsecrets-baseline.json"
-FORMATS = ("text", "json", "sarif", "github", "html")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "html")
 _SEVERITIES = click.Choice([str(s) for s in Severity], case_sensitive=False)
 
 
@@ -179,7 +179,9 @@ def _note(line: str) -> None:
 def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
          config: Config, progress: bool = False, cache: bool = False,
          own_files: Sequence[tuple[int, int] | None] = (), files_from: str | None = None,
-         null_separated: bool = False, cluster: dict[str, Any] | None = None) -> tuple[list[FileResult], float]:
+         null_separated: bool = False, cluster: dict[str, Any] | None = None,
+         on_result: Callable[[FileResult], None] | None = None) -> tuple[list[FileResult], float]:
+    """Scan; with `on_result`, each result goes there as its file finishes and none is kept."""
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES
 
@@ -208,11 +210,12 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
             key = config_key(dataclasses.replace(limits, timeout=0.0, memory=0),
                              dataclasses.replace(config, cache=False, baseline=None, allow_unscannable=False))
             store = stack.enter_context(Cache.open(version_key=key))
-        callback = None
+        callback = on_result
         if progress:
             from docsecrets.progress import Progress
 
-            callback = stack.enter_context(Progress()).update
+            update = stack.enter_context(Progress()).update
+            callback = update if on_result is None else _both(on_result, update)
         if cluster is not None:  # --scheduler: the same options, run on a Dask cluster (no local cache)
             from docsecrets import distributed
 
@@ -222,8 +225,16 @@ def _run(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: floa
                 click.echo(f"docsecrets: {exc}", err=True)
                 sys.exit(EXIT_ERROR)
         else:
-            results = scan_paths(paths, options=options, on_result=callback, cache=store)
+            results = scan_paths(paths, options=options, on_result=callback, cache=store, keep=on_result is None)
     return results, time.monotonic() - started
+
+
+def _both(first: Callable[[FileResult], None], then: Callable[[FileResult], None]) -> Callable[[FileResult], None]:
+    def call(result: FileResult) -> None:
+        first(result)
+        then(result)
+
+    return call
 
 
 _PII_OPTION = click.option(
@@ -289,6 +300,18 @@ def _load_baseline(path: str | None) -> Baseline | None:
 
 
 def _render(report: Report, output_format: str, *, color: bool) -> str:
+    if output_format == "jsonl":  # crawl, history: results already held, written as lines
+        import io
+
+        from docsecrets.report.jsonl import JsonlWriter
+
+        buffer = io.StringIO()
+        writer = JsonlWriter(buffer, show_secrets=report.show_secrets, min_severity=report.min_severity,
+                             fail_on=Severity.LOW)
+        for result in report.results:
+            writer.write(result)
+        writer.finish(report.elapsed)
+        return buffer.getvalue()
     if output_format == "json":
         from docsecrets.report import json as json_report
 
@@ -313,7 +336,9 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @cli.command()
 @_scan_options
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
-              default="text", show_default=True, help="Output format.")
+              default="text", show_default=True,
+              help="Output format (jsonl: one JSON object per finding, error or skipped file, written as each "
+                   "file finishes, then a summary line).")
 @click.option("--show-secrets", is_flag=True, help="Print raw secret values (redacted by default).")
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Write the report to this file instead of standard output (replaced whole; never through "
@@ -363,12 +388,83 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
     if progress is None:
         progress = sys.stderr.isatty() and output_format == "text" and not quiet
     cache = (config.cache if use_cache is None else use_cache) and not show_secrets and not scheduler
+    if output_format in ("jsonl", "json", "sarif"):
+        _scan_streamed(paths, output_format=output_format, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                       excludes=excludes, config=config, progress=progress, cache=cache, own_files=own_files,
+                       show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on,
+                       baseline=baseline, allow_unscannable=allow_unscannable, quiet=quiet, files_from=files_from,
+                       null_separated=null_separated, cluster=cluster)
     results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                             config=config, progress=progress, cache=cache, own_files=own_files,
                             files_from=files_from, null_separated=null_separated, cluster=cluster)
     _finish(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
             min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
             allow_unscannable=allow_unscannable, quiet=quiet, color=color)
+
+
+def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeout: float, max_file_size: float,
+                   excludes: Sequence[str], config: Config, progress: bool, cache: bool,
+                   own_files: Sequence[tuple[int, int] | None], show_secrets: bool, output: str | None,
+                   min_severity: str, fail_on: str, baseline: Baseline | None, allow_unscannable: bool,
+                   quiet: bool = False, files_from: str | None = None, null_separated: bool = False,
+                   cluster: dict[str, Any] | None = None) -> None:
+    """`scan --format jsonl|json|sarif` without holding the results: jsonl lines are written as each file
+    finishes; json and sarif results are spooled to a private temporary file and rendered from it, sorted."""
+    from docsecrets.report import GATE_EXEMPT_KINDS, safe
+    from docsecrets.report import json as json_report
+    from docsecrets.report.jsonl import JsonlWriter
+    from docsecrets.safe_write import UnsafeTarget, open_stream
+    from docsecrets.spool import Spool
+
+    shown, threshold = Severity.parse(min_severity), Severity.parse(fail_on)
+    gate = {"failing": False, "unscannable": False}
+    with contextlib.ExitStack() as stack:
+        try:
+            if output is not None:
+                out = stack.enter_context(open_stream(output))
+            elif quiet:  # -q: nothing on standard output, the exit code says it
+                out = stack.enter_context(open(os.devnull, "w", encoding="utf-8"))
+            else:
+                out = sys.stdout
+        except UnsafeTarget as exc:
+            raise _Fatal(safe(str(exc))) from None
+        writer = JsonlWriter(out, show_secrets=show_secrets, min_severity=shown, fail_on=threshold)
+        spool = stack.enter_context(Spool(keep_secrets=show_secrets)) if output_format != "jsonl" else None
+
+        def take(result: FileResult) -> None:
+            if baseline is not None:
+                from docsecrets import baseline as baseline_module
+
+                (result,) = baseline_module.subtract([result], baseline)
+            gate["failing"] |= any(f.severity >= shown and f.severity >= threshold for f in result.findings)
+            gate["unscannable"] |= any(e.kind not in GATE_EXEMPT_KINDS for e in result.errors)
+            if spool is not None:
+                spool.add(result)
+            else:
+                writer.write(result)
+
+        try:
+            _results, elapsed = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                                     excludes=excludes, config=config, progress=progress, cache=cache,
+                                     own_files=own_files, on_result=take, files_from=files_from,
+                                     null_separated=null_separated, cluster=cluster)
+            if spool is not None and output_format == "sarif":
+                from docsecrets.report import sarif
+
+                sarif.render_stream(out, lambda: spool, show_secrets=show_secrets, min_severity=shown,
+                                    rules=_custom_rules(config))
+                out.flush()
+            elif spool is not None:
+                json_report.render_stream(out, lambda: spool, clean=spool.clean, elapsed=elapsed,
+                                          show_secrets=show_secrets, min_severity=shown)
+                out.flush()
+            else:
+                writer.finish(elapsed)
+        except BrokenPipeError:  # the reader went away: the report was not delivered
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _Fatal("standard output closed before the report was written") from None
+    unscannable = gate["unscannable"] and not (allow_unscannable or config.allow_unscannable)
+    sys.exit(EXIT_FINDINGS if gate["failing"] or unscannable else EXIT_CLEAN)
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:

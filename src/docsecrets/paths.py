@@ -5,7 +5,8 @@ are expressed relative to the root of the git work tree holding the baseline, el
 holding the current folder, else to the baseline's own folder (`root_of`); without a baseline,
 to the current folder. So `docsecrets scan --baseline repo/.docsecrets-baseline.json repo` run
 from the parent folder, or a scan from a subfolder, matches the entries the hook recorded at
-the repository's root. Forked workers inherit the root set before the scan starts.
+the repository's root. Worker processes get the root from the pool (a fork-server worker
+inherits nothing from the parent).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def set_root(folder: str | None) -> None:
     """Express paths relative to `folder` (None: the current folder)."""
     global _root
     _root = os.path.abspath(folder) if folder is not None else None
+
+
+def current_root() -> str | None:
+    """The folder set by set_root, handed to worker processes that do not inherit it."""
+    return _root
 
 
 def root_of(baseline_path: str | None) -> str | None:

@@ -10,10 +10,13 @@ never half of it, and a link planted at the target is replaced, not followed.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import stat
+from collections.abc import Iterator
+from typing import IO
 
 from docsecrets.types import DocsecretsError
 
@@ -53,6 +56,14 @@ def check_target(path: str) -> os.stat_result | None:
 
 def write_text(path: str, text: str) -> None:
     """Replace `path` with `text` (UTF-8) through a temporary file in the same folder."""
+    with open_stream(path) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def open_stream(path: str) -> Iterator[IO[str]]:
+    """A text file that replaces `path` when the block ends well; written as it goes (a report
+    streamed line by line), through a temporary file in the same folder, never through a link."""
     existing = check_target(path)
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o644
     folder, name = os.path.split(path)
@@ -70,7 +81,7 @@ def write_text(path: str, text: str) -> None:
         raise UnsafeTarget(f"cannot write {path}: no free temporary name")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)  # renames over a link planted meanwhile: never follows it

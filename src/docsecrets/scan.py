@@ -21,7 +21,7 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 ResultCallback = Callable[[FileResult], None]
 STDIN = "-"
+_HEAD = 64 * 1024  # what is read of a file before its format is known
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -83,11 +84,19 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
             return _error_result(path, "replaced by another file since the walk: not read", "unreadable")
         if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO/device since the walk
             return FileResult(path=path, skipped="not a regular file: never read")
-        if info.st_size > limits.max_file_size:
-            return _error_result(path, f"unscannable: {info.st_size:,} bytes is over the size limit "
-                                       f"({limits.max_file_size:,}; see --max-file-size)", "limit")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limits.max_file_size + 1)
+            head = handle.read(_HEAD)
+            if len(head) == _HEAD and info.st_size > _HEAD:
+                # an image, a video, a database no reader handles: told from its first bytes
+                # (sniff decides "binary" from the first 8 KiB alone), never read whole
+                from docsecrets.sniff import sniff
+
+                if sniff(head, path) == "binary":
+                    return replace(scan_bytes(head, path=path, limits=limits, config=config), size=info.st_size)
+            if info.st_size > limits.max_file_size:
+                return _error_result(path, f"unscannable: {info.st_size:,} bytes is over the size limit "
+                                           f"({limits.max_file_size:,}; see --max-file-size)", "limit")
+            data = head + handle.read(limits.max_file_size + 1 - len(head))
     except OSError as exc:
         return _error_result(path, f"cannot read: {exc.strerror or exc}", "unreadable")
     finally:
@@ -143,58 +152,68 @@ def _error_result(path: str, reason: str, kind: ErrorKind) -> FileResult:
 
 
 def scan_paths(paths: Iterable[str], *, options: ScanOptions = ScanOptions(),
-               on_result: ResultCallback | None = None, cache: Cache | None = None) -> list[FileResult]:
-    """Scan every file under `paths` (`-`: standard input); with a cache, unchanged files are not read again."""
+               on_result: ResultCallback | None = None, cache: Cache | None = None,
+               keep: bool = True) -> list[FileResult]:
+    """Scan every file under `paths` (`-`: standard input); with a cache, unchanged files are not read again.
+
+    keep=False: results go to `on_result` only, as files finish, and none is held (an empty list
+    is returned), so memory stays flat however many files the sweep has.
+    """
     results: list[FileResult] = []
-    tasks: list[_Task] = []
 
     def collect(result: FileResult) -> None:
-        results.append(result)
+        if keep:
+            results.append(result)
         if on_result:
             on_result(result)
 
     paths = list(paths)
-    if STDIN in paths:
-        tasks.append(_Task(STDIN))
     stats: dict[str, os.stat_result] = {}
-    for candidate in iter_files([p for p in paths if p != STDIN],
-                                excludes=options.excludes + options.config.exclude):
-        if candidate.error:
-            collect(_error_result(candidate.path, candidate.error, "unreadable"))
-            continue
-        if candidate.skipped is None and candidate.identity in options.own_files:
-            candidate = dataclasses.replace(candidate, skipped="docsecrets' own report or baseline: not scanned")
-        if candidate.skipped is None and _own_report(candidate.path):
-            candidate = dataclasses.replace(candidate, skipped="a docsecrets report without raw secrets: not scanned")
-        if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
-            candidate = dataclasses.replace(candidate, skipped="allowlisted path (configuration)")
-        if candidate.skipped:
-            collect(FileResult(path=candidate.path, skipped=candidate.skipped))
-            continue
-        if cache is not None:
-            try:
-                info = os.stat(candidate.path)
-            except OSError:
-                info = None
-            if info is not None:
-                hit = cache.get(candidate.path, info)
-                if hit is not None:
-                    collect(hit)
-                    continue
-                stats[candidate.path] = info
-        tasks.append(_Task(candidate.path, candidate.identity, candidate.follow))
+
+    def tasks() -> Iterator[_Task]:
+        """The walk, fed to the workers as it goes: the first file is read before the last is found."""
+        if STDIN in paths:
+            yield _Task(STDIN)
+        for candidate in iter_files([p for p in paths if p != STDIN],
+                                    excludes=options.excludes + options.config.exclude):
+            if candidate.error:
+                collect(_error_result(candidate.path, candidate.error, "unreadable"))
+                continue
+            if candidate.skipped is None and candidate.identity in options.own_files:
+                candidate = dataclasses.replace(candidate, skipped="docsecrets' own report or baseline: not scanned")
+            if candidate.skipped is None and _own_report(candidate.path):
+                candidate = dataclasses.replace(candidate, skipped="a docsecrets report without raw secrets: not scanned")
+            if candidate.skipped is None and _allowlisted(candidate.path, options.config.allow_paths):
+                candidate = dataclasses.replace(candidate, skipped="allowlisted path (configuration)")
+            if candidate.skipped:
+                collect(FileResult(path=candidate.path, skipped=candidate.skipped))
+                continue
+            if cache is not None:
+                try:
+                    info = os.stat(candidate.path)
+                except OSError:
+                    info = None
+                if info is not None:
+                    hit = cache.get(candidate.path, info)
+                    if hit is not None:
+                        collect(hit)
+                        continue
+                    stats[candidate.path] = info
+            yield _Task(candidate.path, candidate.identity, candidate.follow)
 
     def collect_and_remember(result: FileResult) -> None:
         collect(result)
-        if cache is not None and result.path in stats:
-            cache.put(result.path, stats[result.path], result)
+        if cache is not None:
+            info = stats.pop(result.path, None)
+            if info is not None:
+                cache.put(result.path, info, result)
 
     if not options.isolate:
-        for task in tasks:
+        for task in tasks():
             collect_and_remember(scan_file(task.path, options.limits, options.config, identity=task.identity,
                                            follow=task.follow))
     else:
-        _Pool(options).run(tasks, collect_and_remember)
+        _Pool(options).run(tasks(), collect_and_remember)
     results.sort(key=lambda r: r.path)
     return results
 
@@ -275,7 +294,7 @@ def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: list[Connection], parent: int,
-                 stdin_fd: int) -> None:
+                 stdin_fd: int, root: str | None = None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (and kills us), so no
     # worker prints a traceback. The parent's own handlers were copied by fork: drop them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -283,6 +302,10 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
     if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the fork (see _Pool._spawn)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     _die_with_parent(parent)
+    # a fork-server worker does not inherit the parent's globals: the folder fingerprints are relative to
+    from docsecrets.paths import set_root
+
+    set_root(root)
     for other in inherited:  # the parent's ends of our pipe and of earlier workers' pipes
         other.close()
     # Whatever a reader library prints must never reach the report on standard output
@@ -325,7 +348,11 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
 
 
 def _die_with_parent(parent: int) -> None:
-    """On Linux, the kernel kills this worker when the parent dies, even by SIGKILL."""
+    """On Linux, the kernel kills this worker when the process that started it dies, even by SIGKILL.
+
+    A forked worker's parent is the scan itself; a forkserver worker's is the fork server,
+    which exits as soon as the scan does (it reads EOF on a pipe only the scan holds).
+    """
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -334,8 +361,37 @@ def _die_with_parent(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    if os.getppid() == 1:  # orphaned before prctl took effect
         os._exit(0)
+    try:
+        os.kill(parent, 0)  # the scan died before prctl took effect
+    except ProcessLookupError:
+        os._exit(0)
+    except OSError:
+        pass
+
+
+class _InheritedFd:
+    """A descriptor handed to a worker: the number itself under fork, a duplicate sent along otherwise."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Callable[[Any], int], tuple[Any]]:
+        from multiprocessing import reduction
+
+        return _rebuild_fd, (reduction.DupFd(self.fd),)
+
+
+def _rebuild_fd(duplicate: Any) -> int:
+    return int(duplicate.detach())
+
+
+# Readers start from a small fixed image: a fork server started once, with the engine and the
+# rules imported, not the sweep's parent (whose results, walk and caches a forked worker would
+# inherit, and whose address space RLIMIT_AS would count). "fork" where there is no fork server.
+START_METHOD = "forkserver"
+_PRELOAD = ["docsecrets.engine"]
 
 
 @dataclass(slots=True)
@@ -354,18 +410,30 @@ class _Pool:
 
     def _context(self) -> Any:
         methods = multiprocessing.get_all_start_methods()
-        # fork starts a worker in milliseconds with everything already imported
-        return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        for method in (START_METHOD, "fork", "spawn"):
+            if method in methods:
+                ctx = multiprocessing.get_context(method)
+                if method == "forkserver":
+                    from multiprocessing import forkserver
+
+                    ctx.set_forkserver_preload(_PRELOAD)
+                    forkserver.ensure_running()  # before any signal mask: the server keeps none
+                return ctx
+        return multiprocessing.get_context()
 
     def _spawn(self) -> _Worker:
+        from docsecrets.paths import current_root
+
         ctx = self._context()
         parent, child = ctx.Pipe()
         # a forked worker holds copies of the parent's ends of every pipe: it closes them, so it
-        # sees EOF when the parent dies (spawned workers hold none)
+        # sees EOF when the parent dies (spawned and forkserver workers hold none)
         inherited = [w.conn for w in self.workers] + [parent] if ctx.get_start_method() == "fork" else []
+        stdin: Any = self.stdin_fd if self.stdin_fd < 0 or ctx.get_start_method() == "fork" \
+            else _InheritedFd(self.stdin_fd)
         process = ctx.Process(target=_worker_main, daemon=True,
                               args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
-                                    self.stdin_fd))
+                                    stdin, current_root()))
         # no signal between the fork and the worker's own handlers: it would run the parent's
         # handler in the child (a traceback on Ctrl-C)
         masked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
@@ -377,30 +445,45 @@ class _Pool:
         child.close()
         return _Worker(process=process, conn=parent)
 
-    def run(self, tasks: Sequence[Task], collect: ResultCallback) -> None:
-        if not tasks:
+    def run(self, tasks: Iterable[Task], collect: ResultCallback) -> None:
+        """Feed `tasks` to the workers as the iterator yields them; no worker starts before the first."""
+        source = iter(tasks)
+        first = next(source, None)
+        if first is None:
             return
+        pending: deque[Task] = deque([first])
         jobs = self.options.jobs or os.cpu_count() or 1
-        if jobs > 1 and len(tasks) > 1:
+        if START_METHOD == "fork" and jobs > 1:
             import docsecrets.engine  # noqa: F401  (forked workers inherit it instead of each importing it)
-        if any(task.path == STDIN for task in tasks):
-            self.stdin_fd = os.dup(0)  # multiprocessing points a worker's own fd 0 at /dev/null
-        pending = deque(tasks)
         timeout = self.options.limits.timeout
+        exhausted = False
+
+        def fill() -> bool:
+            """One task ahead per idle worker, and one more: the walk goes only as fast as the reading."""
+            nonlocal exhausted
+            while not exhausted and len(pending) < 1 + sum(w.path is None for w in self.workers):
+                task = next(source, None)
+                if task is None:
+                    exhausted = True
+                else:
+                    pending.append(task)
+            return bool(pending)
+
         try:
-            for _ in range(min(jobs, len(tasks))):
-                self.workers.append(self._spawn())
-            while pending or any(w.path for w in self.workers):
-                for index, worker in enumerate(self.workers):
+            while True:
+                fill()
+                if not pending and not any(w.path for w in self.workers):
+                    break
+                for index in range(len(self.workers)):
+                    worker = self.workers[index]
                     if worker.path is None and pending:
-                        task = pending.popleft()
-                        try:
-                            worker.conn.send(task)
-                        except OSError:
-                            self._replace(index)
-                            worker = self.workers[index]
-                            worker.conn.send(task)
-                        worker.path, worker.deadline = task.path, time.monotonic() + timeout
+                        self._assign(index, pending.popleft(), timeout)
+                while len(self.workers) < jobs and fill():
+                    task = pending.popleft()
+                    if task.path == STDIN and self.stdin_fd < 0:
+                        self.stdin_fd = os.dup(0)  # multiprocessing points a worker's own fd 0 at /dev/null
+                    self.workers.append(self._spawn())
+                    self._assign(len(self.workers) - 1, task, timeout)
                 busy = [w for w in self.workers if w.path]
                 if not busy:
                     continue
@@ -432,6 +515,16 @@ class _Pool:
             if self.stdin_fd >= 0:
                 os.close(self.stdin_fd)
                 self.stdin_fd = -1
+
+    def _assign(self, index: int, task: Task, timeout: float) -> None:
+        worker = self.workers[index]
+        try:
+            worker.conn.send(task)
+        except OSError:
+            self._replace(index)
+            worker = self.workers[index]
+            worker.conn.send(task)
+        worker.path, worker.deadline = task.path, time.monotonic() + timeout
 
     def _replace(self, index: int) -> None:
         old = self.workers[index]

@@ -427,10 +427,34 @@ def test_cell_limit():
         items_of(raw_xlsx({"S": sheet}), Limits(max_cells=5))
 
 
-def test_part_size_limit():
-    sheet = worksheet(inline_row(1, {"A": "x" * 5000}))
-    with pytest.raises(LimitExceeded, match="xl/worksheets/sheet1.xml"):
-        items_of(raw_xlsx({"S": sheet}), Limits(max_part_size=2000))
+def test_a_sheet_bigger_than_a_whole_part_is_streamed_within_the_budget():
+    sheet = worksheet(inline_row(1, {"A": "x" * 5000}) + inline_row(2, {"A": "mot de passe", "B": "Tulle" + "2012"}))
+    rows = [i for i in items_of(raw_xlsx({"S": sheet}), Limits(max_part_size=2000)) if isinstance(i, Row)]
+    assert [c.text for c in rows[-1].cells] == ["mot de passe", "Tulle" + "2012"]
+    with pytest.raises(LimitExceeded, match="decompressed more than 0 MiB"):
+        items_of(raw_xlsx({"S": sheet}), Limits(max_total_bytes=4000))
+
+
+def test_a_shared_strings_table_is_kept_whole_so_it_must_fit_a_whole_part():
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "<si><t>A</t></si>" * 500 + "</sst>"
+    buffer = io.BytesIO()
+    source = io.BytesIO(raw_xlsx({"S": worksheet(inline_row(1, {"A": "x"}))}))
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("xl/sharedStrings.xml", strings)
+    with pytest.raises(LimitExceeded, match=r"'xl/sharedStrings.xml' declares 8,577 bytes uncompressed "
+                                            r"\(limit 2,000 for a part read whole\)"):
+        items_of(buffer.getvalue(), Limits(max_part_size=2000))
+
+
+def test_a_bomb_is_told_by_its_ratio_over_a_window_not_its_declared_size():
+    padding = '<c r="A1" s="1"/>' * 200_000  # an ordinary run of styled empty cells: a few 100x
+    sheet = worksheet(f"<row r=\"1\">{padding}</row>" + inline_row(2, {"A": "x"}))
+    assert any(isinstance(i, Row) for i in items_of(raw_xlsx({"S": sheet}), Limits(ratio_floor=1 << 20)))
+    zeros = worksheet(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{" " * (8 << 20)}</t></is></c></row>')
+    with pytest.raises(LimitExceeded, match=r"sheet1.xml' inflates more than 1000x .* in one window"):
+        items_of(raw_xlsx({"S": zeros}), Limits(ratio_floor=1 << 20))
 
 
 # --- damage --------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 from urllib.parse import quote
 
 from docsecrets import __version__
 from docsecrets.report import GATE_EXEMPT_KINDS, Report, display_path, printable
 from docsecrets.rules import RULES, Rule
-from docsecrets.types import Finding, Severity
+from docsecrets.types import FileResult, Finding, Severity
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
@@ -95,14 +96,18 @@ def _result(finding: Finding, rule_index: dict[str, int], report: Report) -> dic
 
 
 def _rules(report: Report) -> list[Rule]:
+    return _rules_of(report.rules, report.findings())
+
+
+def _rules_of(custom: tuple[Rule, ...], findings: Iterable[Finding]) -> list[Rule]:
     """docsecrets' rules, the configuration's custom rules, and any other rule a finding names."""
     rules = list(RULES)
     known = {rule.id for rule in rules}
-    for rule in report.rules:
+    for rule in custom:
         if rule.id not in known:
             rules.append(rule)
             known.add(rule.id)
-    for finding in report.findings():
+    for finding in findings:
         if finding.rule_id not in known:
             rules.append(Rule(id=finding.rule_id, name=finding.rule_name, severity=finding.severity,
                               description=finding.description or finding.rule_name))
@@ -110,15 +115,14 @@ def _rules(report: Report) -> list[Rule]:
     return rules
 
 
-def render(report: Report) -> str:
-    rules = _rules(report)
-    rule_index = {rule.id: i for i, rule in enumerate(rules)}
-    notifications = [
-        {"level": "warning" if kind in GATE_EXEMPT_KINDS else "error", "message": {"text": f"{display_path(path, chain)}: {error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}],
-         "properties": {"kind": kind}}
-        for path, error, kind, chain in report.errors()
-    ]
+def _notification(path: str, error: str, kind: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    return {"level": "warning" if kind in GATE_EXEMPT_KINDS else "error",
+            "message": {"text": f"{display_path(path, chain)}: {error}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}],
+            "properties": {"kind": kind}}
+
+
+def _document(rules: list[Rule], results: Any, successful: bool, notifications: Any) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "docsecrets",
@@ -127,9 +131,41 @@ def render(report: Report) -> str:
             "informationUri": "https://pypi.org/project/docsecrets/",
             "rules": [_rule_descriptor(rule) for rule in rules],
         }},
-        "results": [_result(f, rule_index, report) for f in report.findings()],
-        "invocations": [{"executionSuccessful": not report.unscannable(),
+        "results": results,
+        "invocations": [{"executionSuccessful": successful,
                          "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
     }
-    return json.dumps({"$schema": _SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"
+    return {"$schema": _SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report) -> str:
+    rules = _rules(report)
+    rule_index = {rule.id: i for i, rule in enumerate(rules)}
+    document = _document(rules, [_result(f, rule_index, report) for f in report.findings()],
+                         not report.unscannable(), [_notification(*error) for error in report.errors()])
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_stream(out: IO[str], results: Callable[[], Iterable[FileResult]], *, show_secrets: bool = False,
+                  min_severity: Severity = Severity.LOW, rules: tuple[Rule, ...] = ()) -> None:
+    """The same document as `render`, written from results read back in path order (see json.render_stream)."""
+    from docsecrets.report.json import placeholder, write_document
+
+    def reports() -> Iterator[Report]:
+        for result in results():
+            yield Report(results=(result,), show_secrets=show_secrets, min_severity=min_severity, rules=rules)
+
+    unscannable = False
+
+    def findings() -> Iterator[Finding]:  # first pass: the rules findings name, whether all was read
+        nonlocal unscannable
+        for report in reports():
+            unscannable = unscannable or bool(report.unscannable())
+            yield from report.findings()
+
+    every_rule = _rules_of(rules, findings())
+    rule_index = {rule.id: i for i, rule in enumerate(every_rule)}
+    write_document(out, _document(every_rule, placeholder("results"), not unscannable, placeholder("notifications")),
+                   {"results": (_result(f, rule_index, report) for report in reports() for f in report.findings()),
+                    "notifications": (_notification(*error) for report in reports() for error in report.errors())})

@@ -92,6 +92,7 @@ class _Book:
     strings: list[str] = field(default_factory=list)
     white_strings: set[int] = field(default_factory=set)
     styles: list[_Style] = field(default_factory=list)
+    styles_by_index: dict[str | None, _Style] = field(default_factory=dict)  # the `s` attribute, read once
     date1904: bool = False
     persons: dict[str, str] = field(default_factory=dict)
     cells: int = 0
@@ -115,9 +116,10 @@ class _Package:
         key = name.lstrip("/").lower()
         return self._names.get(key) or self._names.get(unquote(key))
 
-    def stream(self, part: str) -> IO[bytes]:
-        """A member to iterparse, inflated chunk by chunk under SafeZip's limits."""
-        return self.archive.open(part)
+    def stream(self, part: str, *, whole: bool = False) -> IO[bytes]:
+        """A member to iterparse, inflated chunk by chunk under SafeZip's limits (`whole`: one
+        whose content is kept, so it must fit max_part_size like a part read whole)."""
+        return self.archive.open(part, whole=whole)
 
     def parse(self, part: str) -> etree._Element:
         """A whole (small) part as a tree; a syntax error names the part."""
@@ -267,8 +269,11 @@ def _related(pkg: _Package, rels: dict[str, _Rel], kind: str, default: str | Non
 
 
 def _read_shared_strings(book: _Book, part: str) -> None:
-    """Fill book.strings as the part streams, so a damaged tail still leaves the head usable."""
-    for _event, item in _xml.iterparse(book.pkg.stream(part), tags=("{*}si",)):
+    """Fill book.strings as the part streams, so a damaged tail still leaves the head usable.
+
+    The table is kept whole for the sheets to index: max_part_size holds, as for a part read whole
+    (12 million <si> of one letter, 200 MB at 412x, is a bomb; a 490 MB sheet streamed is not)."""
+    for _event, item in _xml.iterparse(book.pkg.stream(part, whole=True), tags=("{*}si",)):
         text, white = _rich_text(item)
         if white:
             book.white_strings.add(len(book.strings))
@@ -387,12 +392,14 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
     for cell in row:
         if cell.tag != cell_tag:
             continue
-        book.count_cell()
+        book.cells += 1  # book.count_cell(), inline: this loop runs once per cell of the workbook
+        if book.cells > book.max_cells:
+            book.count_cell()
         column = _column_of(cell.get("r")) or column + 1
         if not len(cell):
             continue  # a styled empty cell: writers pad whole rows with them
         text, style_hidden, formula = _cell_value(book, cell, tags)
-        ref = f"{column_letters(column)}{number}"
+        ref = f"{_letters(column)}{number}"
         if formula is not None:
             formulas.append(Segment(text=f"={formula}", hidden="cell formula",
                                     location=Location(part=sheet.name, cell=ref, row=number, column=column)))
@@ -420,7 +427,7 @@ def _cell_value(book: _Book, cell: etree._Element, tags: tuple[str, str, str]) -
             inline = child
         elif child.tag == f_tag and child.text and '"' in child.text:
             formula = child.text  # literals in formulas (HYPERLINK, CONCAT) never show in the cell
-    style = _style(book, cell.get("s"))
+    style = book.styles_by_index.get(cell.get("s")) or _style(book, cell.get("s"))
     kind = cell.get("t") or "n"
     hidden = style.hidden
     if kind == "inlineStr":
@@ -447,7 +454,10 @@ def _cell_value(book: _Book, cell: etree._Element, tags: tuple[str, str, str]) -
 
 def _style(book: _Book, index: str | None) -> _Style:
     position = _int(index, 0) if index else 0
-    return book.styles[position] if 0 <= position < len(book.styles) else _Style()
+    style = book.styles[position] if 0 <= position < len(book.styles) else _Style()
+    if len(book.styles_by_index) < 4096:
+        book.styles_by_index[index] = style
+    return style
 
 
 def _number_text(raw: str) -> str:
@@ -491,6 +501,10 @@ def _date_text(raw: str, *, date1904: bool) -> str | None:
 def _rich_text(elem: etree._Element) -> tuple[str, bool]:
     """Text of an <si>, <is> or comment <text>: plain <t> or formatted runs joined, phonetic
     guides (<rPh>) left out; and whether every run that carries text is in white."""
+    if len(elem) == 1:  # the common case, one plain <t>: no run, so never white
+        tag = elem[0].tag
+        if isinstance(tag, str) and (tag.endswith("}t") or tag == "t"):
+            return _unescape(elem[0].text or ""), False
     parts: list[str] = []
     runs = white_runs = 0
     for child in elem:
@@ -725,6 +739,9 @@ def _escaped_char(match: re.Match[str]) -> str:
 def _first_cell(ref: str) -> str | None:
     match = _CELL_REF.match(ref.strip())
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
+
+
+_letters = lru_cache(maxsize=16_384)(column_letters)
 
 
 def _column_of(ref: str | None) -> int | None:
