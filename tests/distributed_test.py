@@ -80,8 +80,9 @@ def test_shipped_bytes_are_scanned_at_their_root_relative_path(tmp_path: pathlib
     outcome = scan_batch(batch, settings(tmp_path))
     assert [(r.path, [f.rule_id for f in r.findings]) for r in outcome.results] == \
         [("big.bin", []), ("docs/notes.txt", ["DS101"])]
-    assert [e.error for e in outcome.results[0].errors] == \
-        [f"unscannable: {limit + 1:,} bytes is over the size limit ({limit:,}; see --max-file-size)"]
+    # as locally: a file no reader handles is told from its first bytes, never read whole, so its
+    # size is no error (a shipped file over the limit arrives as a sparse file of that size)
+    assert outcome.results[0].errors == ()
 
 
 @pytest.mark.parametrize("path", ["../escape.txt", "/etc/escape.txt", "a/../../escape.txt"])

@@ -22,5 +22,5 @@ def test_explain_says_why_a_column_is_a_password_column(tmp_path) -> None:
     assert ("column 'Accès': PASSWORD column (header names a credential, 2/2 values shaped like passwords, "
             "beside an account column and a machine column)") in out
     assert "column 'Remarque': header names other data" in out
-    assert "Sheet1!D2: DS100 table-password ******** [high]: column 'Accès'" in out
+    assert "Sheet1!D2: DS100 table-password ******** [high]: password for 10.1.1.4 (column 'Accès')" in out
     assert out.count(secret) == 1  # in the extracted text only, never in the explanation
