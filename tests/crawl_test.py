@@ -327,3 +327,12 @@ def test_robots_crawl_delay_slows_the_requests_to_its_site() -> None:
     assert code == 0
     assert server.paths() == {"/robots.txt", "/", "/a.txt", "/b.txt"}
     assert elapsed >= 2.0  # three requests after robots.txt, one second apart
+
+
+def test_a_url_is_filed_and_printed_without_its_query_values_or_user_info() -> None:
+    from docsecrets.crawl import _shown
+
+    token = "tk_" + "9f" * 10
+    shown = _shown(f"http://admin:pw@127.0.0.1:8000/export.xlsx?token={token}&lang=fr&raw#top")
+    assert shown == "http://127.0.0.1:8000/export.xlsx?token=…&lang=…&raw"
+    assert token not in shown

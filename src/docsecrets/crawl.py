@@ -175,7 +175,7 @@ def _crawl(client: httpx.Client, starts: list[str], state: _State) -> Iterator[B
         parts = urlsplit(item.url)
         origin = _Origin.of(parts)
         if suffix_of(parts.path) in _MEDIA_SUFFIXES:
-            yield FileResult(path=item.url, skipped="not fetched: an image, style sheet, font or media file")
+            yield FileResult(path=_shown(item.url), skipped="not fetched: an image, style sheet, font or media file")
             continue
         if not options.ignore_robots:
             robots = _robots(client, origin, state)
@@ -183,10 +183,10 @@ def _crawl(client: httpx.Client, starts: list[str], state: _State) -> Iterator[B
                 if origin not in state.robots_reported:
                     state.robots_reported.add(origin)
                     yield robots
-                yield FileResult(path=item.url, skipped="not fetched: robots.txt of its site could not be read")
+                yield FileResult(path=_shown(item.url), skipped="not fetched: robots.txt of its site could not be read")
                 continue
             if not robots.can_fetch(ROBOTS_AGENT, item.url):
-                yield FileResult(path=item.url, skipped="disallowed by robots.txt (see --ignore-robots)")
+                yield FileResult(path=_shown(item.url), skipped="disallowed by robots.txt (see --ignore-robots)")
                 continue
         stop = _budget_left(state)
         if stop:
@@ -215,7 +215,7 @@ def _crawl(client: httpx.Client, starts: list[str], state: _State) -> Iterator[B
             yield _stopped(starts[0], f"the byte budget ({options.max_total:,} bytes, see --max-total) is spent",
                            len(queue))
             return
-        yield BytesTask(path=item.url, data=fetched.data)
+        yield BytesTask(path=_shown(item.url), data=fetched.data)
         if item.leaf or not _is_html(fetched):
             continue
         for link in _links(fetched, item.url):
@@ -230,7 +230,7 @@ def _crawl(client: httpx.Client, starts: list[str], state: _State) -> Iterator[B
                 continue
             seen.add(target)
             if item.depth + 1 > options.max_depth:
-                yield FileResult(path=target, skipped=f"not fetched: deeper than --max-depth {options.max_depth}")
+                yield FileResult(path=_shown(target), skipped=f"not fetched: deeper than --max-depth {options.max_depth}")
                 continue
             queue.append(_Queued(target, item.depth + 1, item.origin, leaf=scope))
 
@@ -260,11 +260,14 @@ def _stopped(start: str, why: str, left: int) -> FileResult:
 
 
 def _error(url: str, reason: str, kind: ErrorKind) -> FileResult:
-    return FileResult(path=url, errors=(FileError(path=url, error=reason, kind=kind),))
+    shown = _shown(url)
+    return FileResult(path=shown, errors=(FileError(path=shown, error=reason, kind=kind),))
 
 
 def _shown(location: str) -> str:
-    """A redirect target as printed: without any user info it may carry."""
+    """A URL as printed and filed (a finding's path, an error, a redirect target): without the
+    user info it may carry and with its query values masked (`?token=…`), since a link's query
+    can hold a token or a password; the URL fetched keeps them."""
     try:
         parts = urlsplit(location)
     except ValueError:
@@ -272,7 +275,10 @@ def _shown(location: str) -> str:
     if parts.username is not None or parts.password is not None:
         host = parts.hostname or ""
         parts = parts._replace(netloc=_netloc(host, parts.port) if parts.port else host)
-    return urlunsplit(parts)[:300]
+    if parts.query:
+        parts = parts._replace(query="&".join(
+            pair.split("=", 1)[0] + "=…" if "=" in pair else pair for pair in parts.query.split("&")))
+    return urlunsplit(parts._replace(fragment=""))[:300]
 
 
 def _throttle(state: _State, origin: _Origin | None = None) -> None:
