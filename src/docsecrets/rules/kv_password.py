@@ -190,7 +190,11 @@ class PasswordAssignment:
                 if not _keyword_starts_ok(text, folded, key.start(), key.end()) or \
                         not _keyword_ends_ok(text, folded, key.end()):
                     continue
-                match = self._value_after(text, key.start(), key.end(), kind)
+                # a lower-case label glued to a word ($dbpass, "pgpass": "text"): the value must look
+                # like a password, as after the labels too common to trust alone
+                glued = key.start() > 0 and text[key.start() - 1].islower() and text[key.start()].islower()
+                match = self._value_after(text, key.start(), key.end(), "weak" if glued and kind == "password"
+                                          else kind)
                 if match is not None:
                     yield match
         if "value" in folded:

@@ -32,6 +32,15 @@ _GOOGLE = re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_\-]{35}(?![A-Za-z0-9_-])
 _GITHUB_PAT = re.compile(r"github_pat_[A-Za-z0-9_]{60,100}")
 
 
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]*")
+
+
+def _base64_body(body: str) -> bool:
+    """The lines of a key's body are base64 (after PEM headers such as Proc-Type: and DEK-Info:)."""
+    lines = [line.strip() for line in body.strip().splitlines() if line.strip() and ":" not in line]
+    return bool(lines) and sum(1 for line in lines if _BASE64_LINE.fullmatch(line)) * 10 >= len(lines) * 9
+
+
 class PrivateKeys:
     rule = PRIVATE_KEY
 
@@ -39,8 +48,8 @@ class PrivateKeys:
         if "PRIVATE KEY" in text:
             for found in _PEM.finditer(text):
                 body = found.group("body")
-                if len(re.sub(r"\s", "", body)) < 40:  # a marker in prose, not a key
-                    continue
+                if len(re.sub(r"\s", "", body)) < 40 or not _base64_body(body):
+                    continue  # a marker in prose or code ("'-----BEGIN RSA PRIVATE KEY-----…'"), not a key
                 encrypted = "ENCRYPTED" in found.group("kind") or "Proc-Type: 4,ENCRYPTED" in body
                 yield Match(rule=PRIVATE_KEY, secret=found.group(0).strip(), start=found.start(),
                             end=found.end(), is_password=False, priority=30,

@@ -125,7 +125,8 @@ def _commands(text: str) -> Iterator[Match]:
     for found in _COMMANDS.finditer(text):
         group = next(g for g in ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8") if found.group(g))
         value = found.group(group)
-        if not _ok(value) or value.lower().startswith("/persistent"):
+        if not _ok(value) or value.lower().startswith("/persistent") or "`" in value:
+            # (a backtick: markup around an example in prose or a docstring, "`7z -pX`")
             continue
         yield Match(rule=CLI_PASSWORD, secret=value, start=found.start(group), end=found.end(group), priority=12,
                     description="password given to a command")
