@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Rule
-from docsecrets.rules.vocabulary import (
+from docsecrets.rules.lexicon import (
+    COPULAS,
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
     PASSWORD_TERMS,
@@ -60,7 +61,7 @@ _TAIL = re.compile(
     r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,5}?)
         (?P<close>[ \t]*["'`\]\)]{0,3}[ \t]*)
         (?P<sep>:=|=>|->|→|==|=|[:：]|,(?=[ \t]*["'])
-           |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)(?![\w-])[ \t]*:?)
+           |[ \t]+(?:""" + "|".join(COPULAS) + r""")(?![\w-])[ \t]*:?)
         [ \t]*""", re.VERBOSE | re.IGNORECASE)
 # "MDP X", "bindpw X", "enable secret X": a label and its value with only blanks between.
 _TAIL_BLANK = re.compile(r"(?P<qual>)(?P<close>[ \t]*[\]\)]?)(?P<sep>[ \t]+)")

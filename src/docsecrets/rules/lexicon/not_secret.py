@@ -1,4 +1,5 @@
-"""Plain predicates for values that sit where a password would, but are not one.
+"""Plain predicates for values that sit where a password would, but are not one (the words they
+know come from the lexicon's language modules).
 
 Each returns True when the value should NOT be reported. `not_a_secret` combines them and is
 what rules call. Weak real passwords ('sa', 'urg2013', 'vnc123') pass: complexity is not asked,
@@ -9,37 +10,15 @@ from __future__ import annotations
 
 import re
 
-from docsecrets.rules.vocabulary import PASSWORD_RE, fold
+from docsecrets.rules.lexicon import PASSWORD_RE, PLACEHOLDER_WORDS, POINTER_WORDS, POLICY_WORDS, fold
 
 _MASK = re.compile(r"^(?:[*•●·∙x✱#_.\-?]{2,}|x{2,}\w{0,4}|\*+\w{0,4}|\w{0,4}\*{3,})$", re.IGNORECASE)
 _PLACEHOLDER_WRAPPED = re.compile(
     r"^(?:<[^<>]*>|\{[^{}]*\}|\{\{.*\}\}|\$\{[^}]*\}|\$\([^)]*\)|%[\w.-]+%|\[[^\]]*\]|@@?[\w.-]+@@?|"
     r"__[\w-]+__|\$[A-Za-z_]\w*|#\{[^}]*\}|\(\(.*\)\)|<%.*%>|\.{3,}|…+)$")
-_PLACEHOLDER_WORDS = frozenset("""
-changeme change_me change-me changeit motdepasse mot_de_passe mdp password passwort kennwort contrasena
-contraseña wachtwoord senha secret secrets redacted masked masque masquee hidden cache confidential
-confidentiel none null nil nan undefined empty vide vacio leer n/a na nd n.a. n.d. néant neant aucun
-aucune rien nothing sans todo tbd tbc fixme xxx yyy zzz dummy example exemple sample test demo
-idem identique same ditto pareil dito meme lui-meme ibid default defaut standard inchange unchanged
-oui non yes no ja nein si sí true false vrai faux required optional obligatoire facultatif
-your_password yourpassword your-password mypassword my_password my-password votre_mot_de_passe
-password123 pass pwd passwd mdp_ici ici here hier aqui qui
-voir see siehe ver vedi zie cf cf. dans in en im
-""".split())
-_POINTER_START = re.compile(
-    r"^\(?\s*(?:voir|cf\.?|see|siehe|ver|vedi|zie|vide|dans|stocke|stocké|conserve|enregistre|envoye|"
-    r"envoyé|transmis|communique|communiqué|fourni|donne|donné|remis|demander|demandez|ask|request|contact|"
-    r"contacter|appeler|call|sur demande|on request|auf anfrage|a demander|à demander|par sms|by sms|"
-    r"per sms|via|idem|identique|same as|comme|like|gleich|wie|igual|come|zelfde|mesmo|id\.|ibid|"
-    r"dito|ditto|ci-dessus|above|oben|arriba|sopra|hierboven|acima|keepass|bitwarden|lastpass|1password|"
-    r"dashlane|vault|coffre|tresor|trésor|safe|passbolt|cyberark|enveloppe|envelope|sous pli|"
-    r"inchang|unchanged|pas de|no |kein|sin |senza|geen|sem |aucun|none|non communiqu|"
-    r"non renseign|à définir|a definir|to be defined|tbd|à venir|pending|en attente)\b",
-    re.IGNORECASE)
-_POLICY = re.compile(
-    r"\b(?:caracteres?|characters?|zeichen|caracteres|caratteri|tekens|minimum|au moins|at least|"
-    r"mindestens|al menos|almeno|ten minste|pelo menos|doit|must|muss|debe|deve|moet|contenir|contain|"
-    r"enthalten|conter|longueur|length|expire|complex)\w*", re.IGNORECASE)
+_PLACEHOLDER_WORDS = PLACEHOLDER_WORDS
+_POINTER_START = re.compile(r"^\(?\s*(?:" + "|".join(POINTER_WORDS) + r")\b", re.IGNORECASE)
+_POLICY = re.compile(r"\b(?:" + "|".join(POLICY_WORDS) + r")\w*", re.IGNORECASE)
 _CODE_REFERENCE = re.compile(
     r"^(?:os\.environ|os\.getenv|getenv|process\.env|env\(|ENV\[|System\.getenv|Environment\."
     r"|\$_(?:ENV|SERVER|POST|GET|REQUEST)|config\(|settings\.|secrets\.|vault[.(]|request\.|params\.|"
