@@ -21,6 +21,7 @@ from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
 from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
+from docsecrets.rules.base import Priority
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
 from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
@@ -45,10 +46,6 @@ from docsecrets.types import (
 
 log = logging.getLogger(__name__)
 
-_TABLE_PRIORITY = 18
-# Rules that read a value after a label: in source code only a string literal is a value.
-# (Command lines, DS112, are read in scripts too: their rules refuse variables and expressions.)
-_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102"})
 _QUOTES = "\"'`"
 
 
@@ -268,7 +265,7 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
-                description=f"encrypted: {exc}", priority=0)
+                description=f"encrypted: {exc}", priority=Priority.NONE)
     except LimitExceeded as exc:
         out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
     except ExtractError as exc:
@@ -306,7 +303,7 @@ def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collecto
 
 def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inherited: str | None) -> None:
     out.add(rule=hit.rule, secret=hit.secret, location=hit.location, chain=chain, hidden=hit.hidden or inherited,
-            description=hit.description, priority=_TABLE_PRIORITY, severity=hit.severity,
+            description=hit.description, priority=Priority.TABLE, severity=hit.severity,
             confidence=hit.confidence, identity=hit.identity)
 
 
@@ -379,7 +376,7 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
     if not matches:
         return
     for match in matches:
-        if segment.code and match.rule.id in _LITERAL_ONLY_IN_CODE and not _quoted(text, match.start, match.end):
+        if segment.code and match.rule.literal_only_in_code and not _quoted(text, match.start, match.end):
             continue  # `password = get_password()`: an expression, not a value
         line_offset = text.count("\n", 0, match.start)
         rule, severity, description = match.rule, match.severity, match.description
@@ -395,7 +392,6 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
                 severity=severity, confidence=match.confidence)
 
 
-_SPLIT_RULE_IDS = frozenset({"DS200", "DS210", "DS211", "DS212"})  # whole-token rules worth re-reading
 
 
 def _scan_joined(blocks: Iterable[tuple[str, Location, str | None]], *, chain: tuple[str, ...],
@@ -414,7 +410,7 @@ def _scan_unwrapped(text: str, segment: Segment, *, chain: tuple[str, ...], out:
     windows = unwrapped(text)
     if windows is None:
         return
-    rules = tuple(r for r in out.rules.text_rules if r.rule.id in _SPLIT_RULE_IDS)
+    rules = tuple(r for r in out.rules.text_rules if r.rule.reread_split)
     for offset, glued, cut in windows:
         whole_before = {m.start for m in scan_text(glued[:cut], rules) if m.end == cut}
         for match in scan_text(glued, rules):
@@ -464,7 +460,7 @@ def _cell_location(row: Row, cell: Cell) -> Location:
 
 def _table_match(hit: TableHit) -> Match:
     return Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret), description=f"column '{hit.label}'",
-                 is_password=hit.is_password, priority=_TABLE_PRIORITY)
+                 is_password=hit.is_password, priority=Priority.TABLE)
 
 
 def _emit_table_hits(found: list[TableHit], reader: TableReader, *, chain: tuple[str, ...], out: _Collector,
