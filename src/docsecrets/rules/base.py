@@ -70,6 +70,21 @@ class Match:
 
 
 class TextRule(Protocol):
+    """A detector over free text. To add a rule, three steps:
+
+    1. The record: in the detector's module, `SLACK = Rule(id="DS2xx", name="slack-token",
+       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False)`.
+       Ids are permanent (baselines and SARIF use them); pick the priority from the `Priority`
+       scale; set `is_password=False` unless what it finds unlocks an account. Add the record to
+       `RULES` in `rules/registry.py` (that feeds `docsecrets rules` and SARIF).
+    2. The detector: a class with `rule = SLACK` and `scan(text) -> Iterator[Match]`; test a cheap
+       prefilter (a substring) before any regex, and drop values with
+       `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
+       Words of a language (labels, pointers, placeholders) go to `rules/lexicon/<language>.py`.
+    3. The case file: `tests/rules/cases/DS2xx.txt`, a `[not found]` section then a `[found]`
+       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine.
+    """
+
     rule: Rule
 
     def scan(self, text: str) -> Iterator[Match]:
