@@ -12,16 +12,16 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from docsecrets.extract import get_extractor
 from docsecrets.hashing import slow_hash
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
-from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
+from docsecrets.packs import PACK_FORMATS, PackHit, TableObserver
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.base import Priority
+from docsecrets.rules.ruleset import DEFAULT, RuleSet, ruleset_for
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
 from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
@@ -135,47 +135,11 @@ def normalise_path(path: str) -> str:
     return normalise(path)
 
 
-@dataclass(frozen=True, slots=True)
-class _RuleSet:
-    text_rules: tuple[TextRule, ...]
-    extra_labels: re.Pattern[str] | None
-    packs: tuple[Pack, ...] = ()
-    base_rules: tuple[TextRule, ...] = ()  # text_rules without the packs' (rows a pack reports whole)
-
-    def observers(self) -> list[TableObserver]:
-        return [pack.table_observer() for pack in self.packs if pack.table_observer is not None]
-
-    def document_reader(self, fmt: str) -> DocumentReader | None:
-        for pack in self.packs:
-            if fmt in pack.documents:
-                return pack.documents[fmt]
-        return None
-
-
-@lru_cache(maxsize=8)
-def _rules_for(config: Config) -> _RuleSet:
-    """The text rules a configuration asks for: ours, extra labels, custom regex rules, packs."""
-    if not config.keywords and not config.rules and not config.packs:
-        return _RuleSet(TEXT_RULES, None)
-    from docsecrets.rules.custom import RegexRule
-    from docsecrets.rules.kv_password import PasswordAssignment
-    from docsecrets.rules.vocabulary import fold
-
-    rules: list[TextRule] = [RegexRule(spec) for spec in config.rules]
-    extra: re.Pattern[str] | None = None
-    if config.keywords:
-        rules.append(PasswordAssignment(extra_terms=config.keywords))
-        extra = re.compile("|".join(re.escape(fold(k)) for k in config.keywords))
-    packs = tuple(load_pack(name) for name in config.packs)
-    pack_rules = tuple(rule for pack in packs for rule in pack.text_rules)
-    return _RuleSet((*TEXT_RULES, *rules, *pack_rules), extra, packs, (*TEXT_RULES, *rules))
-
-
 @dataclass(slots=True)
 class _Collector:
     path: str
     config: Config = field(default_factory=Config)
-    rules: _RuleSet = field(default_factory=lambda: _RuleSet(TEXT_RULES, None))
+    rules: RuleSet = DEFAULT
     findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
     priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
@@ -216,7 +180,7 @@ class _Collector:
 def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Scan one top-level file already read into memory."""
     config = config or Config()
-    out = _Collector(path=path, config=config, rules=_rules_for(config), max_findings=limits.max_findings)
+    out = _Collector(path=path, config=config, rules=ruleset_for(config), max_findings=limits.max_findings)
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
