@@ -468,11 +468,9 @@ def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeo
 
 
 def _custom_rules(config: Config) -> tuple[Rule, ...]:
-    if not config.rules:
-        return ()
-    from docsecrets.rules.custom import RegexRule
+    from docsecrets.rules.ruleset import custom_records
 
-    return tuple(RegexRule(spec).rule for spec in config.rules)
+    return custom_records(config)
 
 
 @cli.command()
@@ -773,9 +771,9 @@ def mask(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
 def rules(config_path: str | None) -> None:
     """List every rule (with the configuration's custom ones) with its id, severity and description."""
     from docsecrets.report import safe
-    from docsecrets.rules import RULES
+    from docsecrets.rules.ruleset import records
 
-    for rule in (*RULES, *_custom_rules(_load_config(config_path))):
+    for rule in records(_custom_rules(_load_config(config_path))):
         click.echo(f"{rule.id}  {str(rule.severity):8}  {safe(rule.name):28}  {safe(rule.description)}")
 
 

@@ -12,15 +12,16 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from docsecrets.extract import get_extractor
 from docsecrets.hashing import slow_hash
 from docsecrets.extract.context import Context
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
-from docsecrets.packs import PACK_FORMATS, DocumentReader, Pack, PackHit, TableObserver, load_pack
+from docsecrets.packs import PACK_FORMATS, PackHit, TableObserver
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
+from docsecrets.rules.base import Priority
+from docsecrets.rules.ruleset import DEFAULT, RuleSet, ruleset_for
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
 from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
@@ -45,10 +46,6 @@ from docsecrets.types import (
 
 log = logging.getLogger(__name__)
 
-_TABLE_PRIORITY = 18
-# Rules that read a value after a label: in source code only a string literal is a value.
-# (Command lines, DS112, are read in scripts too: their rules refuse variables and expressions.)
-_LITERAL_ONLY_IN_CODE = frozenset({"DS101", "DS102"})
 _QUOTES = "\"'`"
 
 
@@ -138,47 +135,11 @@ def normalise_path(path: str) -> str:
     return normalise(path)
 
 
-@dataclass(frozen=True, slots=True)
-class _RuleSet:
-    text_rules: tuple[TextRule, ...]
-    extra_labels: re.Pattern[str] | None
-    packs: tuple[Pack, ...] = ()
-    base_rules: tuple[TextRule, ...] = ()  # text_rules without the packs' (rows a pack reports whole)
-
-    def observers(self) -> list[TableObserver]:
-        return [pack.table_observer() for pack in self.packs if pack.table_observer is not None]
-
-    def document_reader(self, fmt: str) -> DocumentReader | None:
-        for pack in self.packs:
-            if fmt in pack.documents:
-                return pack.documents[fmt]
-        return None
-
-
-@lru_cache(maxsize=8)
-def _rules_for(config: Config) -> _RuleSet:
-    """The text rules a configuration asks for: ours, extra labels, custom regex rules, packs."""
-    if not config.keywords and not config.rules and not config.packs:
-        return _RuleSet(TEXT_RULES, None)
-    from docsecrets.rules.custom import RegexRule
-    from docsecrets.rules.kv_password import PasswordAssignment
-    from docsecrets.rules.vocabulary import fold
-
-    rules: list[TextRule] = [RegexRule(spec) for spec in config.rules]
-    extra: re.Pattern[str] | None = None
-    if config.keywords:
-        rules.append(PasswordAssignment(extra_terms=config.keywords))
-        extra = re.compile("|".join(re.escape(fold(k)) for k in config.keywords))
-    packs = tuple(load_pack(name) for name in config.packs)
-    pack_rules = tuple(rule for pack in packs for rule in pack.text_rules)
-    return _RuleSet((*TEXT_RULES, *rules, *pack_rules), extra, packs, (*TEXT_RULES, *rules))
-
-
 @dataclass(slots=True)
 class _Collector:
     path: str
     config: Config = field(default_factory=Config)
-    rules: _RuleSet = field(default_factory=lambda: _RuleSet(TEXT_RULES, None))
+    rules: RuleSet = DEFAULT
     findings: dict[tuple[object, ...], Finding] = field(default_factory=dict)
     priorities: dict[tuple[object, ...], int] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
@@ -219,7 +180,7 @@ class _Collector:
 def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
     """Scan one top-level file already read into memory."""
     config = config or Config()
-    out = _Collector(path=path, config=config, rules=_rules_for(config), max_findings=limits.max_findings)
+    out = _Collector(path=path, config=config, rules=ruleset_for(config), max_findings=limits.max_findings)
     ctx = Context.for_file(path, limits)
     fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
@@ -268,7 +229,7 @@ def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int
     except EncryptedError as exc:
         out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
         out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
-                description=f"encrypted: {exc}", priority=0)
+                description=f"encrypted: {exc}", priority=Priority.NONE)
     except LimitExceeded as exc:
         out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
     except ExtractError as exc:
@@ -306,7 +267,7 @@ def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collecto
 
 def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inherited: str | None) -> None:
     out.add(rule=hit.rule, secret=hit.secret, location=hit.location, chain=chain, hidden=hit.hidden or inherited,
-            description=hit.description, priority=_TABLE_PRIORITY, severity=hit.severity,
+            description=hit.description, priority=Priority.TABLE, severity=hit.severity,
             confidence=hit.confidence, identity=hit.identity)
 
 
@@ -379,7 +340,7 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
     if not matches:
         return
     for match in matches:
-        if segment.code and match.rule.id in _LITERAL_ONLY_IN_CODE and not _quoted(text, match.start, match.end):
+        if segment.code and match.rule.literal_only_in_code and not _quoted(text, match.start, match.end):
             continue  # `password = get_password()`: an expression, not a value
         line_offset = text.count("\n", 0, match.start)
         rule, severity, description = match.rule, match.severity, match.description
@@ -395,7 +356,6 @@ def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, 
                 severity=severity, confidence=match.confidence)
 
 
-_SPLIT_RULE_IDS = frozenset({"DS200", "DS210", "DS211", "DS212"})  # whole-token rules worth re-reading
 
 
 def _scan_joined(blocks: Iterable[tuple[str, Location, str | None]], *, chain: tuple[str, ...],
@@ -414,7 +374,7 @@ def _scan_unwrapped(text: str, segment: Segment, *, chain: tuple[str, ...], out:
     windows = unwrapped(text)
     if windows is None:
         return
-    rules = tuple(r for r in out.rules.text_rules if r.rule.id in _SPLIT_RULE_IDS)
+    rules = tuple(r for r in out.rules.text_rules if r.rule.reread_split)
     for offset, glued, cut in windows:
         whole_before = {m.start for m in scan_text(glued[:cut], rules) if m.end == cut}
         for match in scan_text(glued, rules):
@@ -464,7 +424,7 @@ def _cell_location(row: Row, cell: Cell) -> Location:
 
 def _table_match(hit: TableHit) -> Match:
     return Match(rule=hit.rule, secret=hit.secret, start=0, end=len(hit.secret), description=f"column '{hit.label}'",
-                 is_password=hit.is_password, priority=_TABLE_PRIORITY)
+                 is_password=hit.is_password, priority=Priority.TABLE)
 
 
 def _emit_table_hits(found: list[TableHit], reader: TableReader, *, chain: tuple[str, ...], out: _Collector,

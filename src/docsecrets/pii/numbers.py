@@ -17,10 +17,10 @@ from stdnum import luhn as stdnum_luhn
 from stdnum.fr import nir as stdnum_nir
 
 from docsecrets.rules.health import IBAN, NATIONAL_ID, PAYMENT_CARD
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.rules.vocabulary import fold
 
-_PRIORITY = 4
+_PRIORITY = Priority.PII
 _SEPARATORS = " \u00a0."
 
 # NIR / NIA: 15 characters (2A/2B for Corsica), written plain or in groups "1 85 05 78 006 084 36"
@@ -44,7 +44,7 @@ _CARD_CONTEXT = re.compile(
 
 
 def _match(rule: Rule, secret: str, start: int, end: int, confidence: str = "high") -> Match:
-    return Match(rule=rule, secret=secret, start=start, end=end, is_password=False, priority=_PRIORITY,
+    return Match(rule=rule, secret=secret, start=start, end=end, priority=_PRIORITY,
                  confidence=confidence)
 
 

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 from docsecrets import __version__
 from docsecrets.report import GATE_EXEMPT_KINDS, Report, display_path, printable
-from docsecrets.rules import RULES, Rule
+from docsecrets.rules import Rule
+from docsecrets.rules.ruleset import records
 from docsecrets.types import FileResult, Finding, Severity
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -101,12 +102,8 @@ def _rules(report: Report) -> list[Rule]:
 
 def _rules_of(custom: tuple[Rule, ...], findings: Iterable[Finding]) -> list[Rule]:
     """docsecrets' rules, the configuration's custom rules, and any other rule a finding names."""
-    rules = list(RULES)
+    rules = records(custom)
     known = {rule.id for rule in rules}
-    for rule in custom:
-        if rule.id not in known:
-            rules.append(rule)
-            known.add(rule.id)
     for finding in findings:
         if finding.rule_id not in known:
             rules.append(Rule(id=finding.rule_id, name=finding.rule_name, severity=finding.severity,

@@ -4,20 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from docsecrets.types import Severity
 
 
+class Priority:
+    """When two matches cover the same text, the higher priority wins. The scale, low to high:"""
+
+    NONE: Final = 0  # a finding about the whole document (DS000): nothing to overlap
+    PROSE: Final = 4  # a password read from a sentence, away from its label (prose.py)
+    PII: Final = 4  # a personal number (the health pack)
+    ACCOUNT_PAIR: Final = 5  # "admin / X" after a mere cue (medium confidence)
+    LABELLED_PAIR: Final = 6  # "SQL : sa / X" on a line of its own
+    LABELLED: Final = 10  # a value after its label: "mdp : X", DB_PASSWORD=X, <password>X</password>
+    COMMAND_LINE: Final = 12  # "mysql -pX", "net use ... X"
+    URL: Final = 15  # credentials in a URL, a connection string or an Authorization header
+    TABLE: Final = 18  # a cell of a password column, read by the table reader
+    TOKEN: Final = 20  # a token of known shape (detect-secrets' plugins, Google, GitHub)
+    TOKEN_CATALOGUE: Final = 21  # a token of the catalogue, with its own record
+    CUSTOM: Final = 25  # a project's own regex rule ([[rules]] in .docsecrets.toml)
+    KEY_MATERIAL: Final = 30  # a private key, a key store
+    DECRYPTED: Final = 40  # a password decrypted from a .vnc or .rdp file
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
-    """Metadata of one rule. Ids are permanent: baselines and SARIF refer to them."""
+    """Metadata of one rule. Ids are permanent: baselines and SARIF refer to them.
+
+    `priority` is the usual priority of its matches on the `Priority` scale (a detector may give
+    a weaker reading a lower one); `is_password` says whether what it finds unlocks an account
+    (remote-access pairing uses it); `literal_only_in_code` makes it accept, in source code, only
+    a quoted string literal as a value; `reread_split` makes the engine read it again across line
+    breaks and cells (whole tokens cut in two).
+    """
 
     id: str
     name: str
     severity: Severity
     description: str
     help: str = ""
+    priority: int = Priority.NONE
+    is_password: bool = True
+    literal_only_in_code: bool = False
+    reread_split: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,12 +60,31 @@ class Match:
     end: int
     description: str = ""
     severity: Severity | None = None  # overrides rule.severity
-    is_password: bool = True  # a credential that unlocks an account (remote-access pairing uses it)
-    priority: int = 0  # when two matches overlap, the higher priority wins
+    is_password: bool | None = None  # overrides rule.is_password (a table cell under a "code" column)
+    priority: int = Priority.NONE  # when two matches overlap, the higher priority wins (see Priority)
     confidence: str = "high"
+
+    def __post_init__(self) -> None:
+        if self.is_password is None:
+            object.__setattr__(self, "is_password", self.rule.is_password)
 
 
 class TextRule(Protocol):
+    """A detector over free text. To add a rule, three steps:
+
+    1. The record: in the detector's module, `SLACK = Rule(id="DS2xx", name="slack-token",
+       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False)`.
+       Ids are permanent (baselines and SARIF use them); pick the priority from the `Priority`
+       scale; set `is_password=False` unless what it finds unlocks an account. Add the record to
+       `RULES` in `rules/registry.py` (that feeds `docsecrets rules` and SARIF).
+    2. The detector: a class with `rule = SLACK` and `scan(text) -> Iterator[Match]`; test a cheap
+       prefilter (a substring) before any regex, and drop values with
+       `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
+       Words of a language (labels, pointers, placeholders) go to `rules/lexicon/<language>.py`.
+    3. The case file: `tests/rules/cases/DS2xx.txt`, a `[not found]` section then a `[found]`
+       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine.
+    """
+
     rule: Rule
 
     def scan(self, text: str) -> Iterator[Match]:

@@ -13,21 +13,24 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from docsecrets import filters
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.types import Severity
 
 URL_CREDENTIALS = Rule(
     id="DS110", name="url-credentials", severity=Severity.HIGH,
     description="A URL or connection URI with a password in it (scheme://user:password@host)",
-    help="Remove the password from the URL; pass it separately from a secret store, and change it.")
+    help="Remove the password from the URL; pass it separately from a secret store, and change it.",
+    priority=Priority.URL)
 ORACLE_CREDENTIALS = Rule(
     id="DS111", name="oracle-credentials", severity=Severity.HIGH,
     description="Oracle-style user/password@database (JDBC thin, sqlplus, exp/imp)",
-    help="Remove the password from the connect string and change it.")
+    help="Remove the password from the connect string and change it.",
+    priority=Priority.URL)
 CLI_PASSWORD = Rule(
     id="DS112", name="command-line-password", severity=Severity.MEDIUM,
     description="A password given on a command line (mysql -pX, sshpass -p X)",
-    help="Use an option file or a prompt instead of a password on the command line.")
+    help="Use an option file or a prompt instead of a password on the command line.",
+    priority=Priority.COMMAND_LINE)
 
 _URL = re.compile(
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,20})://(?P<user>[^\s:/@?#\"'<>]{0,64}):(?P<pw>[^\s@/\"'<>]{1,128})@"
@@ -50,7 +53,7 @@ class UrlCredentials:
                 if filters.not_a_secret(unquote(password)) or password.startswith("$"):
                     continue
                 yield Match(rule=URL_CREDENTIALS, secret=unquote(password), start=found.start("pw"),
-                            end=found.end("pw"), priority=15,
+                            end=found.end("pw"), priority=Priority.URL,
                             description=f"{found.group('scheme')}://{found.group('user')}@{found.group('host')}")
         if "@" in text and "/" in text:
             for found in _ORACLE.finditer(text):
@@ -58,7 +61,7 @@ class UrlCredentials:
                 if filters.not_a_secret(password):
                     continue
                 yield Match(rule=ORACLE_CREDENTIALS, secret=password, start=found.start("pw"),
-                            end=found.end("pw"), priority=15,
+                            end=found.end("pw"), priority=Priority.URL,
                             description=f"{found.group('user')}@{found.group('host')}")
 
 
@@ -84,7 +87,7 @@ class BasicAuthHeaders:
             if not sep or not user or not decoded.isprintable() or filters.not_a_secret(password):
                 continue
             yield Match(rule=URL_CREDENTIALS, secret=encoded, start=found.start("b64"), end=found.end("b64"),
-                        priority=15, description=f"HTTP Basic credentials of '{user}' (base64)")
+                        priority=Priority.URL, description=f"HTTP Basic credentials of '{user}' (base64)")
 
 
 class CommandLinePasswords:
@@ -102,4 +105,4 @@ class CommandLinePasswords:
                     "${" in password or "$(" in password:
                 continue
             yield Match(rule=CLI_PASSWORD, secret=password, start=found.start(group), end=found.end(group),
-                        priority=12, description="password on a command line")
+                        priority=Priority.COMMAND_LINE, description="password on a command line")

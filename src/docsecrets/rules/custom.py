@@ -7,13 +7,14 @@ from collections.abc import Iterator
 
 from docsecrets import filters
 from docsecrets.config import CustomRule
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 
 
 class RegexRule:
     def __init__(self, spec: CustomRule) -> None:
         self.rule = Rule(id=spec.id, name=spec.id.lower(), severity=spec.severity, description=spec.description,
-                         help=spec.help)
+                         help=spec.help,
+                         priority=Priority.CUSTOM, is_password=False)
         self._pattern = re.compile(spec.pattern)
 
     def scan(self, text: str) -> Iterator[Match]:
@@ -23,4 +24,4 @@ class RegexRule:
             if not secret or filters.is_placeholder(secret) or filters.is_masked(secret):
                 continue
             yield Match(rule=self.rule, secret=secret, start=found.start(group), end=found.end(group),
-                        priority=25, is_password=False, description=self.rule.description)
+                        priority=Priority.CUSTOM, description=self.rule.description)

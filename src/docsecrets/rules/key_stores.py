@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.types import Severity
 
 KEY_STORE = Rule(
     id="DS220", name="key-store-file", severity=Severity.HIGH,
     description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx, Java JKS/JCEKS)",
     help="Move key stores out of published folders; if a store opens without a password or with a default "
-         "one (changeit), replace its keys.")
+         "one (changeit), replace its keys.",
+    priority=Priority.KEY_MATERIAL, is_password=False)
 
 _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
                      r"PKCS#12 key store \(\.p12/\.pfx\): private key container|"
@@ -42,5 +43,5 @@ class KeyStores:
                 description = f"{kind} that opens with the well-known password {quoted}"
             else:
                 description = kind
-            yield Match(rule=KEY_STORE, secret=found.group(0), start=0, end=found.end(), is_password=False,
-                        priority=30, severity=Severity.CRITICAL if unprotected else None, description=description)
+            yield Match(rule=KEY_STORE, secret=found.group(0), start=0, end=found.end(),
+                        priority=Priority.KEY_MATERIAL, severity=Severity.CRITICAL if unprotected else None, description=description)

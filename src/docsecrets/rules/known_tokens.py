@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from docsecrets import filters
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.rules.catalogue import CONTEXT_AFTER, CONTEXT_BEFORE, Token, entropy
 from docsecrets.types import Severity
 
@@ -28,7 +28,8 @@ TOKEN = Rule(
     id="DS200", name="known-token", severity=Severity.HIGH,
     description="A token in a known provider format (cloud, source control, CI, chat, payment, AI, "
                 "registries, SaaS, on-premise products); the provider is named in the finding",
-    help="Revoke the token at its provider, issue a new one, and keep it in a secret store.")
+    help="Revoke the token at its provider, issue a new one, and keep it in a secret store.",
+    priority=Priority.TOKEN, is_password=False, reread_split=True)
 
 # (module, class) of the detect-secrets plugins that recognise a format by its shape alone.
 # Keyword and entropy plugins are left out: our own rules read labels better in documents.
@@ -104,7 +105,7 @@ class KnownTokens:
                         continue
                     seen.add((start + line_start, end + line_start))
                     yield Match(rule=TOKEN, secret=value, start=line_start + start, end=line_start + end,
-                                description=secret_type, is_password=False, priority=20)
+                                description=secret_type, priority=Priority.TOKEN)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -229,5 +230,5 @@ class CatalogueTokens:
             if any(start < other_end and other_start < end for other_start, other_end in taken):
                 continue
             taken.append((start, end))
-            yield Match(rule=TOKEN, secret=text[start:end], start=start, end=end, is_password=False,
-                        priority=21, severity=record.severity, description=record.description)
+            yield Match(rule=TOKEN, secret=text[start:end], start=start, end=end,
+                        priority=Priority.TOKEN_CATALOGUE, severity=record.severity, description=record.description)

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 
 from docsecrets import filters
-from docsecrets.rules.base import Match, Rule
-from docsecrets.rules.vocabulary import (
+from docsecrets.rules.base import Match, Priority, Rule
+from docsecrets.rules.lexicon import (
+    COPULAS,
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
     PASSWORD_TERMS,
@@ -31,11 +32,13 @@ from docsecrets.types import Severity
 PASSWORD = Rule(
     id="DS101", name="password-assignment", severity=Severity.MEDIUM,
     description="A password written after its label (\"Mot de passe : X\", DB_PASSWORD=X, pwd: X)",
-    help="Remove the password from the document and change it; keep it in a password manager.")
+    help="Remove the password from the document and change it; keep it in a password manager.",
+    priority=Priority.LABELLED, literal_only_in_code=True)
 SECRET = Rule(
     id="DS102", name="secret-assignment", severity=Severity.HIGH,
     description="A key, token or client secret assigned to a telling name (api_key, client_secret, ...)",
-    help="Revoke the key and issue a new one; load it from a secret store at run time.")
+    help="Revoke the key and issue a new one; load it from a secret store at run time.",
+    priority=Priority.LABELLED, is_password=False, literal_only_in_code=True)
 
 # No look-ahead here: the end of a label is checked by _keyword_ends_ok (camelCase aware).
 _KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
@@ -60,7 +63,7 @@ _TAIL = re.compile(
     r"""(?P<qual>(?:[ \t]*(?![:=])[\w'’().\-]{1,24}){0,5}?)
         (?P<close>[ \t]*["'`\]\)]{0,3}[ \t]*)
         (?P<sep>:=|=>|->|→|==|=|[:：]|,(?=[ \t]*["'])
-           |[ \t]+(?:is|est|ist|es|era|e|è|é|was|etait|était|wordt|lautet)(?![\w-])[ \t]*:?)
+           |[ \t]+(?:""" + "|".join(COPULAS) + r""")(?![\w-])[ \t]*:?)
         [ \t]*""", re.VERBOSE | re.IGNORECASE)
 # "MDP X", "bindpw X", "enable secret X": a label and its value with only blanks between.
 _TAIL_BLANK = re.compile(r"(?P<qual>)(?P<close>[ \t]*[\]\)]?)(?P<sep>[ \t]+)")
@@ -214,14 +217,14 @@ class PasswordAssignment:
             if SECRET_KEY_RE.search(name) and looks_like_key(value) and \
                     not filters.not_a_secret(value, allow_other_data=True):
                 start = found.start("v") + found.group("v").index(value)
-                yield Match(rule=SECRET, secret=value, start=start, end=start + len(value), priority=10,
-                            is_password=False, description=f"element <{tag}>")
+                yield Match(rule=SECRET, secret=value, start=start, end=start + len(value), priority=Priority.LABELLED,
+                            description=f"element <{tag}>")
         for found in _ELEMENT.finditer(text):
             name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", found.group("tag"))).replace("_", " ")
             value = found.group("v").strip()
             if PASSWORD_RE.search(name) and not filters.not_a_secret(value) and " " not in value:
                 start = found.start("v") + found.group("v").index(value)
-                yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=10,
+                yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=Priority.LABELLED,
                             description=f"element <{found.group('tag')}>")
 
     def _named_values(self, text: str) -> Iterator[Match]:
@@ -229,12 +232,12 @@ class PasswordAssignment:
             name = fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", found.group("name"))).replace("_", " ")
             value = found.group("v")
             if PASSWORD_RE.search(name) and not filters.not_a_secret(value):
-                yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
+                yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.end("v"), priority=Priority.LABELLED,
                             description=f"value of '{found.group('name')}'")
             elif SECRET_KEY_RE.search(name.replace(" ", "_")) and looks_like_key(value) and \
                     not filters.not_a_secret(value, allow_other_data=True):
-                yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
-                            is_password=False, description=f"value of '{found.group('name')}'")
+                yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=Priority.LABELLED,
+                            description=f"value of '{found.group('name')}'")
 
     def _value_after(self, text: str, key_start: int, key_end: int, kind: str) -> Match | None:
         if text[max(0, key_start - 12):key_start].rstrip("_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").endswith("${"):
@@ -292,7 +295,7 @@ class PasswordAssignment:
         if kind == "secret":
             if not looks_like_key(value) or filters.not_a_secret(value, allow_other_data=True):
                 return None
-            return Match(rule=SECRET, secret=value, start=start, end=stop, is_password=False, priority=10,
+            return Match(rule=SECRET, secret=value, start=start, end=stop, priority=Priority.LABELLED,
                          description=f"value of '{text[key_start:end].strip()}'")
         if filters.not_a_secret(value) or (sep and "=" not in sep and ":" not in sep and " " in value) or \
                 _DOTTED_NAME.match(value):
@@ -301,7 +304,7 @@ class PasswordAssignment:
         while label_start > 0 and (text[label_start - 1].isalnum() or text[label_start - 1] in "_.-"):
             label_start -= 1  # the whole name: DB_PASSWORD, spring.mail.password
         label = text[label_start:end].strip()
-        return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=10,
+        return Match(rule=PASSWORD, secret=value, start=start, end=stop, priority=Priority.LABELLED,
                      description=f"after '{label}'")
 
 
@@ -372,7 +375,7 @@ class UserSlashPassword:
             if user.isdigit() or "://" in text[max(0, found.start() - 10):found.start()]:
                 continue
             yield Match(rule=PASSWORD, secret=value, start=found.start("v"), end=found.start("v") + len(value),
-                        priority=5, confidence="medium", severity=Severity.LOW,
+                        priority=Priority.ACCOUNT_PAIR, confidence="medium", severity=Severity.LOW,
                         description=f"account '{user}' / password pair")
 
 
@@ -391,7 +394,7 @@ class UserSlashPassword:
                 if pair is not None:
                     user, password, at = pair
                     start = offset + len(label) + len(sep) + at
-                    yield Match(rule=PASSWORD, secret=password, start=start, end=start + len(password), priority=6,
+                    yield Match(rule=PASSWORD, secret=password, start=start, end=start + len(password), priority=Priority.LABELLED_PAIR,
                                 confidence="medium", description=f"account '{user}' / password pair")
             offset += len(line) + 1
 

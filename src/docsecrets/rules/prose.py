@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from docsecrets import filters
-from docsecrets.rules.base import Match
+from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import EXAMPLES_BEFORE, PASSWORD
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
@@ -104,7 +104,7 @@ class ProsePasswords:
                 continue
             start, value = found
             reported.add(start)
-            yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=4,
+            yield Match(rule=PASSWORD, secret=value, start=start, end=start + len(value), priority=Priority.PROSE,
                         confidence="medium", severity=Severity.MEDIUM,
                         description=f"password in a sentence after '{text[cue.start():cue.end()].strip()}'")
 

@@ -12,17 +12,19 @@ import re
 from collections.abc import Iterator
 
 from docsecrets.rules import des
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.types import Severity
 
 VNC_PASSWORD = Rule(
     id="DS120", name="vnc-saved-password", severity=Severity.HIGH,
     description="A VNC password saved in a viewer or server file (DES-obfuscated; decrypted here)",
-    help="The obfuscation is public: treat the password as known, change it on the VNC server.")
+    help="The obfuscation is public: treat the password as known, change it on the VNC server.",
+    priority=Priority.DECRYPTED)
 RDP_PASSWORD = Rule(
     id="DS121", name="rdp-saved-password", severity=Severity.HIGH,
     description="A Remote Desktop file with a saved password blob (password 51:b:)",
-    help="Remove the saved password from the .rdp file and change the account's password.")
+    help="Remove the saved password from the .rdp file and change the account's password.",
+    priority=Priority.DECRYPTED)
 
 # The fixed key every VNC implementation uses to obfuscate stored passwords.
 _VNC_KEY = bytes([23, 82, 107, 6, 35, 78, 88, 7])
@@ -52,7 +54,7 @@ class VncPasswords:
                 continue
             kind = "view-only " if found.group("key").lower() in ("passwd2", "viewonlypassword", "password2") else ""
             yield Match(rule=VNC_PASSWORD, secret=plain, start=found.start("hex"), end=found.end("hex"),
-                        priority=40, description=f"{kind}VNC password (decrypted from '{found.group('key')}')")
+                        priority=Priority.DECRYPTED, description=f"{kind}VNC password (decrypted from '{found.group('key')}')")
 
 
 class RdpPasswords:
@@ -63,4 +65,4 @@ class RdpPasswords:
             return
         for found in _RDP_BLOB.finditer(text):
             yield Match(rule=RDP_PASSWORD, secret=found.group("blob"), start=found.start("blob"),
-                        end=found.end("blob"), priority=40, description="RDP saved password (DPAPI blob)")
+                        end=found.end("blob"), priority=Priority.DECRYPTED, description="RDP saved password (DPAPI blob)")

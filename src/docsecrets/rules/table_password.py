@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from docsecrets import filters
-from docsecrets.rules.base import Rule
+from docsecrets.rules.base import Priority, Rule
 from docsecrets.rules.kv_password import looks_like_key, pair_label, pair_password
 from docsecrets.rules.vocabulary import (
     AMBIGUOUS_TERMS,
@@ -32,11 +32,13 @@ from docsecrets.types import Cell, Row, Severity
 TABLE_PASSWORD = Rule(
     id="DS100", name="table-password", severity=Severity.MEDIUM,
     description="A password in a table: under a password column header, or beside a password row label",
-    help="Remove the column (or the value) from the document and change every password it listed.")
+    help="Remove the column (or the value) from the document and change every password it listed.",
+    priority=Priority.TABLE)
 TABLE_SECRET = Rule(
     id="DS103", name="table-secret", severity=Severity.HIGH,
     description="A key or token in a table column headed as one (API key, client secret, token)",
-    help="Revoke the key and issue a new one; keep it in a secret store.")
+    help="Revoke the key and issue a new one; keep it in a secret store.",
+    priority=Priority.TABLE, is_password=False)
 
 _LABEL_MAX_WORDS = 5
 _LABEL_MAX_CHARS = 48

@@ -7,21 +7,24 @@ import re
 from collections.abc import Iterator
 
 from docsecrets import filters
-from docsecrets.rules.base import Match, Rule
+from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.types import Severity
 
 PRIVATE_KEY = Rule(
     id="DS210", name="private-key", severity=Severity.HIGH,
     description="A private key (PEM, OpenSSH, PuTTY) written out in a document",
-    help="Treat the key as compromised: replace it and remove the public half from every server.")
+    help="Treat the key as compromised: replace it and remove the public half from every server.",
+    priority=Priority.KEY_MATERIAL, is_password=False, reread_split=True)
 GOOGLE_API_KEY = Rule(
     id="DS211", name="google-api-key", severity=Severity.HIGH,
     description="A Google API key (AIza...)",
-    help="Delete the key in the Google Cloud console and restrict its replacement.")
+    help="Delete the key in the Google Cloud console and restrict its replacement.",
+    priority=Priority.TOKEN, is_password=False, reread_split=True)
 GITHUB_FINE_GRAINED = Rule(
     id="DS212", name="github-fine-grained-token", severity=Severity.HIGH,
     description="A GitHub fine-grained personal access token (github_pat_...)",
-    help="Revoke the token in GitHub's settings.")
+    help="Revoke the token in GitHub's settings.",
+    priority=Priority.TOKEN, is_password=False, reread_split=True)
 
 _PEM = re.compile(
     r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
@@ -52,14 +55,14 @@ class PrivateKeys:
                     continue  # a marker in prose or code ("'-----BEGIN RSA PRIVATE KEY-----…'"), not a key
                 encrypted = "ENCRYPTED" in found.group("kind") or "Proc-Type: 4,ENCRYPTED" in body
                 yield Match(rule=PRIVATE_KEY, secret=found.group(0).strip(), start=found.start(),
-                            end=found.end(), is_password=False, priority=30,
+                            end=found.end(), priority=Priority.KEY_MATERIAL,
                             severity=Severity.MEDIUM if encrypted else None,
                             description=("encrypted " if encrypted else "") + f"{found.group('kind')}private key")
         if "PuTTY-User-Key-File" in text:
             for found in _PUTTY.finditer(text):
                 encrypted = "Encryption: none" not in found.group(0)
                 yield Match(rule=PRIVATE_KEY, secret=found.group("lines").strip(), start=found.start("lines"),
-                            end=found.end("lines"), is_password=False, priority=30,
+                            end=found.end("lines"), priority=Priority.KEY_MATERIAL,
                             severity=Severity.MEDIUM if encrypted else None,
                             description="PuTTY private key" + (" (passphrase-protected)" if encrypted else ""))
 
@@ -73,7 +76,7 @@ class GoogleApiKeys:
         for found in _GOOGLE.finditer(text):
             if not filters.is_known_example(found.group(0)):
                 yield Match(rule=GOOGLE_API_KEY, secret=found.group(0), start=found.start(), end=found.end(),
-                            is_password=False, priority=20, description="Google API key")
+                            priority=Priority.TOKEN, description="Google API key")
 
 
 class GitHubFineGrained:
@@ -84,4 +87,4 @@ class GitHubFineGrained:
             return
         for found in _GITHUB_PAT.finditer(text):
             yield Match(rule=GITHUB_FINE_GRAINED, secret=found.group(0), start=found.start(), end=found.end(),
-                        is_password=False, priority=20, description="GitHub fine-grained token")
+                        priority=Priority.TOKEN, description="GitHub fine-grained token")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from docsecrets import filters
-from docsecrets.rules.base import Match
+from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.conn_string import CLI_PASSWORD
 from docsecrets.rules.kv_password import PASSWORD, SECRET
 from docsecrets.rules.vocabulary import PASSWORD_RE, fold
@@ -91,18 +91,18 @@ def _json(text: str) -> Iterator[Match]:
         for entry in _MAP_ENTRY.finditer(found.group("body")):
             if _ok(entry.group("v")):
                 yield Match(rule=PASSWORD, secret=entry.group("v"), start=base + entry.start("v"),
-                            end=base + entry.end("v"), priority=10,
+                            end=base + entry.end("v"), priority=Priority.LABELLED,
                             description=f"password of user '{entry.group('user')}' in a user map")
     for found in _PEER.finditer(text):
         if _ok(found.group("v")):
-            yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=10,
+            yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=Priority.LABELLED,
                         description=f"password of '{found.group('user')}' for {found.group('url')}")
 
 
 def _machine_keys(text: str) -> Iterator[Match]:
     for found in _MACHINE_KEY.finditer(text):
-        yield Match(rule=SECRET, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=10,
-                    is_password=False, description=f"ASP.NET machineKey {found.group('name')}")
+        yield Match(rule=SECRET, secret=found.group("v"), start=found.start("v"), end=found.end("v"), priority=Priority.LABELLED,
+                    description=f"ASP.NET machineKey {found.group('name')}")
 
 
 def _wordpress(text: str) -> Iterator[Match]:
@@ -110,8 +110,8 @@ def _wordpress(text: str) -> Iterator[Match]:
         value = found.group("v")
         if value.strip() == _WP_DEFAULT or filters.is_placeholder(value):
             continue
-        yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=10,
-                    is_password=False, description=f"WordPress {found.group('name')}")
+        yield Match(rule=SECRET, secret=value, start=found.start("v"), end=found.end("v"), priority=Priority.LABELLED,
+                    description=f"WordPress {found.group('name')}")
 
 
 def _commands(text: str) -> Iterator[Match]:
@@ -119,7 +119,7 @@ def _commands(text: str) -> Iterator[Match]:
         for found in _PGPASS.finditer(text):
             if _ok(found.group("v")) and not found.group("v").isdigit():
                 yield Match(rule=PASSWORD, secret=found.group("v"), start=found.start("v"), end=found.end("v"),
-                            priority=10, description="password of a .pgpass line (host:port:database:user:password)")
+                            priority=Priority.LABELLED, description="password of a .pgpass line (host:port:database:user:password)")
     if not any(cue in text for cue in _COMMAND_WORDS) or not _COMMAND_CUE.search(text):
         return
     for found in _COMMANDS.finditer(text):
@@ -128,7 +128,7 @@ def _commands(text: str) -> Iterator[Match]:
         if not _ok(value) or value.lower().startswith("/persistent") or "`" in value:
             # (a backtick: markup around an example in prose or a docstring, "`7z -pX`")
             continue
-        yield Match(rule=CLI_PASSWORD, secret=value, start=found.start(group), end=found.end(group), priority=12,
+        yield Match(rule=CLI_PASSWORD, secret=value, start=found.start(group), end=found.end(group), priority=Priority.COMMAND_LINE,
                     description="password given to a command")
 
 
@@ -181,7 +181,7 @@ def _sql_rows(text: str, pos: int, wanted: set[int], columns: list[str]) -> Iter
             if index in wanted and value.group("s") is not None:
                 secret = value.group("s")
                 if _ok(secret) and not _HASHED.match(secret):
-                    yield Match(rule=PASSWORD, secret=secret, start=value.start("s"), end=value.end("s"), priority=10,
+                    yield Match(rule=PASSWORD, secret=secret, start=value.start("s"), end=value.end("s"), priority=Priority.LABELLED,
                                 description=f"column '{columns[index]}' of an SQL dump")
             pos = value.end()
             index += 1

@@ -1,0 +1,13 @@
+"""Dutch words. Matched on folded text unless noted."""
+
+from __future__ import annotations
+
+PASSWORD_LABELS: tuple[str, ...] = (r"wachtwoord(?:en)?", r"wifi[ _-]?sleutel", r"toegangscode")
+WEAK_LABELS: tuple[str, ...] = (r"sleutel",)
+LOGIN_CUES: tuple[str, ...] = ("gebruiker", "gebruikersnaam")
+COPULAS: tuple[str, ...] = ("wordt",)
+HEADER_WORDS: frozenset[str] = frozenset("gebruiker gebruikersnaam naam".split())
+COLUMN_QUALIFIERS: tuple[str, ...] = ()
+PLACEHOLDERS: frozenset[str] = frozenset("wachtwoord zie".split())
+POINTERS: tuple[str, ...] = (r"zie", r"zelfde", r"hierboven", r"geen")
+POLICY_WORDS: tuple[str, ...] = (r"tekens", r"ten minste", r"moet")
