@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import bisect
 import math
-import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, TypeVar
-from urllib.parse import unquote
+from typing import TypeVar
 
 from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
-from docsecrets.extract.common.cells import column_letters
-from docsecrets.extract.containers.zip import SafeZip
+from docsecrets.extract.common.cells import column_letters, datetime_text
+from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
 
 _T = TypeVar("_T")
@@ -38,65 +36,14 @@ _LAST_SERIAL = 2_958_465  # 9999-12-31
 
 
 @dataclass(frozen=True, slots=True)
-class Rel:
-    kind: str  # last segment of the relationship type: "worksheet", "comments", "hyperlink", ...
-    target: str  # a part name inside the zip, or a URL when external
-    external: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class Style:
     date: bool = False
     hidden: str | None = None  # "white text", "number format ';;;'"
 
 
-class WorkbookPackage:
-    """The zip, with part names looked up the forgiving way and relationships resolved."""
-
-    def __init__(self, archive: SafeZip) -> None:
-        self.archive = archive
-        self._names = {name.replace("\\", "/").lower(): name for name in archive.names()}
-
-    def find(self, name: str) -> str | None:
-        key = name.lstrip("/").lower()
-        return self._names.get(key) or self._names.get(unquote(key))
-
-    def stream(self, part: str, *, whole: bool = False) -> IO[bytes]:
-        """A member to iterparse, inflated chunk by chunk under SafeZip's limits (`whole`: one
-        whose content is kept, so it must fit max_part_size like a part read whole)."""
-        return self.archive.open(part, whole=whole)
-
-    def parse(self, part: str) -> etree._Element:
-        """A whole (small) part as a tree; a syntax error names the part."""
-        data = self.archive.read(part)
-        try:
-            return _xml.parse(data)
-        except LimitExceeded:
-            raise
-        except ExtractError as exc:
-            raise ExtractError(f"{part}: {exc}") from None
-
-    def rels(self, part: str) -> dict[str, Rel]:
-        folder, base = posixpath.split(part.replace("\\", "/"))
-        rels_part = self.find(posixpath.join(folder, "_rels", base + ".rels"))
-        if rels_part is None:
-            return {}
-        out: dict[str, Rel] = {}
-        for rel in self.parse(rels_part):
-            rel_id, target = rel.get("Id"), rel.get("Target")
-            if rel_id is None or target is None:
-                continue
-            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-            if rel.get("TargetMode") == "External":
-                out[rel_id] = Rel(kind, target, external=True)
-            else:
-                out[rel_id] = Rel(kind, _resolve(folder, target))
-        return out
-
-
-def related(pkg: WorkbookPackage, rels: dict[str, Rel], kind: str, default: str | None) -> str | None:
+def related(pkg: Package, rels: dict[str, Rel], kind: str, default: str | None) -> str | None:
     for rel in rels.values():
-        if rel.kind == kind and not rel.external:
+        if rel.type == kind and not rel.external:
             return pkg.find(rel.target)
     return pkg.find(default) if default else None
 
@@ -163,14 +110,12 @@ def date_text(raw: str, *, date1904: bool) -> str | None:
         days, seconds = days + 1, 0
     if days > _LAST_SERIAL:
         return None
-    if days == 0 and not date1904:
-        return str(timedelta(seconds=seconds)).rjust(8, "0")  # a time of day: "07:30:00"
     if date1904:
         moment = _EXCEL_1904 + timedelta(days=days, seconds=seconds)
     else:
         # Excel counts a 29 February 1900 that never was: serials before it are one day early.
         moment = _EXCEL_1900 + timedelta(days=days + (1 if days < 60 else 0), seconds=seconds)
-    return moment.date().isoformat() if seconds == 0 else moment.isoformat()
+    return datetime_text(moment, time_of_day=days == 0 and not date1904)  # day zero: "07:30:00"
 
 
 def header_footer_text(raw: str) -> str:
@@ -185,7 +130,7 @@ def header_footer_text(raw: str) -> str:
     return " ".join(section.strip() for section in sections if section.strip())
 
 
-def drawing_text(pkg: WorkbookPackage, part: str, sheet: str) -> Iterator[Segment]:
+def drawing_text(pkg: Package, part: str, sheet: str) -> Iterator[Segment]:
     """Text boxes and shapes drawn over the sheet: visible, yet outside every cell."""
     root = pkg.parse(part)
     for anchor in root.iter("{*}twoCellAnchor", "{*}oneCellAnchor", "{*}absoluteAnchor"):
@@ -213,7 +158,7 @@ def _shape_hidden(shape: etree._Element) -> str | None:
     return None if next(props.iter("{*}compatExt"), None) is not None else "hidden shape"
 
 
-def members(pkg: WorkbookPackage) -> Iterator[Member]:
+def members(pkg: Package) -> Iterator[Member]:
     for name in pkg.archive.names():
         lower = name.replace("\\", "/").lower()
         if lower.endswith("/"):
@@ -245,13 +190,6 @@ def guarded_call(problems: list[str], what: str, read: Callable[[], _T]) -> _T |
     except ExtractError as exc:
         problems.append(f"{what}: {exc}" if what else str(exc))
         return None
-
-
-def _resolve(folder: str, target: str) -> str:
-    target = target.replace("\\", "/")
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(folder, target))
 
 
 def first_child(elem: etree._Element | None, name: str) -> etree._Element | None:

@@ -21,6 +21,7 @@ from functools import partial
 
 from docsecrets.extract.ooxml import package as _ooxml
 from docsecrets.extract.ooxml import sheets as book_sheets
+from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.extract.common.cells import column_letters
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
@@ -82,7 +83,7 @@ class _SheetRef:
 
 @dataclass(slots=True)
 class _Book:
-    pkg: book_sheets.WorkbookPackage
+    pkg: Package
     max_cells: int
     strings: list[str] = field(default_factory=list)
     styles: list[book_sheets.Style] = field(default_factory=list)
@@ -104,7 +105,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         archive = SafeZip(data, ctx)
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
         raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
-    pkg = book_sheets.WorkbookPackage(archive)
+    pkg = Package(archive)
     problems: list[str] = []  # partial damage: read what is left, then report it all at the end
     book = _Book(pkg=pkg, max_cells=ctx.limits.max_cells)
     book_part = _workbook_part(pkg, problems)
@@ -133,9 +134,9 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
                                   _sheet_items(book, sheet, sheet_rels))
         for rel in sheet_rels.values():
             part = pkg.find(rel.target) if not rel.external else None
-            if part is not None and rel.kind == "comments":
+            if part is not None and rel.type == "comments":
                 yield from book_sheets.guarded(problems, part, _comments(book, part, sheet.name))
-            elif part is not None and rel.kind == "drawing" and part.lower().endswith(".xml"):
+            elif part is not None and rel.type == "drawing" and part.lower().endswith(".xml"):
                 yield from book_sheets.guarded(problems, part, book_sheets.drawing_text(pkg, part, sheet.name))
     if book.missing_strings:
         problems.append(f"{book.missing_strings:,} cells point past the shared strings table")
@@ -216,10 +217,10 @@ def _wide(payload: bytes, at: int, *, nullable: bool = False) -> tuple[str, int]
 # --- workbook, strings, styles -------------------------------------------------------------
 
 
-def _workbook_part(pkg: book_sheets.WorkbookPackage, problems: list[str]) -> str:
+def _workbook_part(pkg: Package, problems: list[str]) -> str:
     """The workbook named by the package relationships, else the usual xl/workbook.bin."""
     for rel in (book_sheets.guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
-        found = pkg.find(rel.target) if rel.kind == "officeDocument" and not rel.external else None
+        found = pkg.find(rel.target) if rel.type == "officeDocument" and not rel.external else None
         if found and found.lower().endswith(".bin"):
             return found
     found = pkg.find("xl/workbook.bin")
@@ -228,7 +229,7 @@ def _workbook_part(pkg: book_sheets.WorkbookPackage, problems: list[str]) -> str
     return found
 
 
-def _read_workbook(book: _Book, part: str, rels: dict[str, book_sheets.Rel], sheets: list[_SheetRef],
+def _read_workbook(book: _Book, part: str, rels: dict[str, Rel], sheets: list[_SheetRef],
                    names: list[Segment]) -> None:
     """Fill `sheets` and `names` as the part streams, so damage keeps what came before it."""
     with _decoding(part):
@@ -240,7 +241,7 @@ def _read_workbook(book: _Book, part: str, rels: dict[str, book_sheets.Rel], she
                 hidden = {1: f"hidden sheet '{name}'", 2: f"very hidden sheet '{name}'"}.get(state)
                 rel = rels.get(rel_id)
                 target = book.pkg.find(rel.target) if rel and not rel.external else None
-                sheets.append(_SheetRef(name=name, part=target, hidden=hidden, kind=rel.kind if rel else ""))
+                sheets.append(_SheetRef(name=name, part=target, hidden=hidden, kind=rel.type if rel else ""))
             elif kind == _WB_PROP and payload:
                 book.date1904 = bool(payload[0] & 1)
             elif kind == _NAME:
@@ -289,7 +290,7 @@ def _read_shared_strings(book: _Book, part: str) -> None:
                     raise LimitExceeded(f"more than {book.max_cells:,} shared strings in {part!r}")
 
 
-def _read_styles(pkg: book_sheets.WorkbookPackage, part: str) -> list[book_sheets.Style]:
+def _read_styles(pkg: Package, part: str) -> list[book_sheets.Style]:
     formats: dict[int, str] = {}
     white_fonts: list[bool] = []
     styles: list[book_sheets.Style] = []
@@ -318,7 +319,7 @@ def _style(code: str | None, fmt_id: int, white: bool) -> book_sheets.Style:
     return book_sheets.Style(date=date, hidden=hidden)
 
 
-def _orphan_sheets(pkg: book_sheets.WorkbookPackage, listed: set[str | None]) -> list[_SheetRef]:
+def _orphan_sheets(pkg: Package, listed: set[str | None]) -> list[_SheetRef]:
     """Worksheet parts the workbook does not link to: Excel never shows them."""
     parts = [name for name in pkg.archive.names() if name not in listed
              and re.fullmatch(r"xl[/\\]worksheets[/\\][^/\\]+\.bin", name, re.IGNORECASE)
@@ -331,7 +332,7 @@ def _orphan_sheets(pkg: book_sheets.WorkbookPackage, listed: set[str | None]) ->
 # --- sheets --------------------------------------------------------------------------------
 
 
-def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, book_sheets.Rel]) -> Iterator[Item]:
+def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, Rel]) -> Iterator[Item]:
     assert sheet.part is not None
     columns = book_sheets.HiddenColumns()
     number, row_hidden, column = 0, False, 0
@@ -421,7 +422,7 @@ def _header_footer(payload: bytes, sheet: str, seen: set[str]) -> Iterator[Segme
             yield Segment(text=text, location=Location(part=sheet), hidden=label)
 
 
-def _hyperlink(payload: bytes, sheet: str, rels: dict[str, book_sheets.Rel]) -> Iterator[Segment]:
+def _hyperlink(payload: bytes, sheet: str, rels: dict[str, Rel]) -> Iterator[Segment]:
     """BrtHLink: the cell range (rows, then columns, u32 each), a relationship id, a location."""
     row, column = _U32.unpack_from(payload, 0)[0] + 1, _U32.unpack_from(payload, 8)[0] + 1
     rel_id, at = _wide(payload, 16, nullable=True)

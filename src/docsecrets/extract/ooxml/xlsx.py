@@ -18,13 +18,12 @@ from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.ooxml import package as _ooxml
+from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.extract.ooxml.sheets import (
     BUILTIN_DATE_FORMATS,
     HiddenColumns,
-    Rel,
     Style,
     TRUE,
-    WorkbookPackage,
     child_text,
     children_named,
     date_text,
@@ -76,7 +75,7 @@ class _Sheet:
 class _Book:
     """What every sheet needs from the workbook, and the counts that span sheets."""
 
-    pkg: WorkbookPackage
+    pkg: Package
     strings: list[str] = field(default_factory=list)
     white_strings: set[int] = field(default_factory=set)
     styles: list[Style] = field(default_factory=list)
@@ -98,7 +97,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         archive = SafeZip(data, ctx)
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
         raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
-    pkg = WorkbookPackage(archive)
+    pkg = Package(archive)
     problems: list[str] = []  # partial damage: read what is left, then report it all at the end
     book_part = _workbook_part(pkg, problems)
     root = pkg.parse(book_part)
@@ -143,10 +142,10 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
 # --- workbook ------------------------------------------------------------------------------
 
 
-def _workbook_part(pkg: WorkbookPackage, problems: list[str]) -> str:
+def _workbook_part(pkg: Package, problems: list[str]) -> str:
     """The workbook named by the package relationships, else the usual xl/workbook.xml."""
     for rel in (guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
-        found = pkg.find(rel.target) if rel.kind == "officeDocument" and not rel.external else None
+        found = pkg.find(rel.target) if rel.type == "officeDocument" and not rel.external else None
         if found and found.lower().endswith(".xml"):
             return found
     found = pkg.find(_WORKBOOK)
@@ -160,7 +159,7 @@ def _workbook_date1904(root: etree._Element) -> bool:
     return props is not None and (props.get("date1904") or "").lower() in TRUE
 
 
-def _sheets(root: etree._Element, rels: dict[str, Rel], pkg: WorkbookPackage) -> Iterator[_Sheet]:
+def _sheets(root: etree._Element, rels: dict[str, Rel], pkg: Package) -> Iterator[_Sheet]:
     sheets = first_child(root, "sheets")
     for sheet in sheets if sheets is not None else ():
         if _xml.local(sheet.tag) != "sheet":
@@ -173,7 +172,7 @@ def _sheets(root: etree._Element, rels: dict[str, Rel], pkg: WorkbookPackage) ->
         yield _Sheet(name=name, part=part, hidden=hidden)
 
 
-def _orphan_sheets(pkg: WorkbookPackage, listed: set[str | None]) -> list[_Sheet]:
+def _orphan_sheets(pkg: Package, listed: set[str | None]) -> list[_Sheet]:
     """Worksheet parts the workbook does not link to (a hand-edited package, or broken rels):
     Excel never shows them, so they are read as hidden."""
     parts = [name for name in pkg.archive.names() if name not in listed
@@ -220,7 +219,7 @@ def _read_shared_strings(book: _Book, part: str) -> None:
         _drop(item)
 
 
-def _read_styles(pkg: WorkbookPackage, part: str) -> list[Style]:
+def _read_styles(pkg: Package, part: str) -> list[Style]:
     root = pkg.parse(part)
     formats: dict[int, str] = {}
     for fmt in children_named(first_child(root, "numFmts"), "numFmt"):
@@ -240,7 +239,7 @@ def _read_styles(pkg: WorkbookPackage, part: str) -> list[Style]:
     return styles
 
 
-def _read_persons(pkg: WorkbookPackage, part: str) -> dict[str, str]:
+def _read_persons(pkg: Package, part: str) -> dict[str, str]:
     root = pkg.parse(part)
     return {person.get("id") or "": person.get("displayName") or "" for person in root.iter("{*}person")}
 
@@ -272,16 +271,16 @@ def _sheet_items(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[I
 def _sheet_annexes(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[tuple[str, Iterator[Item]]]:
     """Comments, threaded comments and drawings: parts of their own, named by the sheet rels."""
     pkg = book.pkg
-    threaded = any(rel.kind == "threadedComment" for rel in rels.values())
+    threaded = any(rel.type == "threadedComment" for rel in rels.values())
     for rel in rels.values():
         part = pkg.find(rel.target) if not rel.external else None
         if part is None:
             continue
-        if rel.kind == "comments":
+        if rel.type == "comments":
             yield part, _legacy_comments(pkg, part, sheet.name, skip_threaded_copies=threaded)
-        elif rel.kind == "threadedComment":
+        elif rel.type == "threadedComment":
             yield part, _threaded_comments(book, part, sheet.name)
-        elif rel.kind == "drawing":
+        elif rel.type == "drawing":
             yield part, drawing_text(pkg, part, sheet.name)
 
 
@@ -421,7 +420,7 @@ def _hyperlink(elem: etree._Element, sheet: str, rels: dict[str, Rel]) -> Iterat
                       hidden="hyperlink target")
 
 
-def _legacy_comments(pkg: WorkbookPackage, part: str, sheet: str, *, skip_threaded_copies: bool) -> Iterator[Segment]:
+def _legacy_comments(pkg: Package, part: str, sheet: str, *, skip_threaded_copies: bool) -> Iterator[Segment]:
     authors: list[str] = []
     for _event, elem in _xml.iterparse(pkg.stream(part), tags=("{*}author", "{*}comment")):
         if _xml.local(elem.tag) == "author":
@@ -452,7 +451,7 @@ def _threaded_comments(book: _Book, part: str, sheet: str) -> Iterator[Segment]:
 # --- the rest of the package ---------------------------------------------------------------
 
 
-def _connections(pkg: WorkbookPackage, part: str) -> Iterator[Segment]:
+def _connections(pkg: Package, part: str) -> Iterator[Segment]:
     """External data connections: ODBC/OLE DB strings that often carry a password."""
     seen: set[str] = set()
     for connection in pkg.parse(part).iter("{*}connection"):
