@@ -285,73 +285,109 @@ def _sheet_annexes(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator
 
 
 def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
-               columns: HiddenColumns) -> Iterator[Item]:
+               columns: HiddenColumns) -> list[Item]:
+    """The row's non-empty cells as one Row, then the string literals of its formulas.
+
+    This loop runs once per cell of the workbook (8.7 million in a 870,000-row export), so it
+    is written flat: tags compared whole, the common cell shapes (<v>, <is><t>) read without a
+    loop, styles and column letters looked up in dicts, nothing built for a cell without value.
+    """
     cells: list[Cell] = []
-    formulas: list[Segment] = []
+    formulas: list[Item] = []
     namespace = row.tag[:-3]  # "{...main}": comparing whole tags is cheaper than taking each apart
-    cell_tag, tags = namespace + "c", (namespace + "v", namespace + "is", namespace + "f")
+    cell_tag, v_tag, is_tag, f_tag, t_tag = (namespace + name for name in ("c", "v", "is", "f", "t"))
+    styles, strings, column_numbers, letters = book.styles_by_index, book.strings, _COLUMN_NUMBERS, _LETTERS
+    suffix = str(number)
     column = 0
     for cell in row:
         if cell.tag != cell_tag:
             continue
-        book.cells += 1  # book.count_cell(), inline: this loop runs once per cell of the workbook
+        book.cells += 1  # book.count_cell(), inline
         if book.cells > book.max_cells:
             book.count_cell()
-        column = _column_of(cell.get("r")) or column + 1
+        ref = cell.get("r")
+        if ref:
+            key = ref.rstrip(_DIGITS)
+            found = column_numbers.get(key, 0)
+            if found == 0:
+                found = _column_number(key)
+                if len(column_numbers) < 20_000:
+                    column_numbers[key] = found
+            column = found or column + 1
+        else:
+            column += 1
         if not len(cell):
             continue  # a styled empty cell: writers pad whole rows with them
-        text, style_hidden, formula = _cell_value(book, cell, tags)
-        ref = f"{_letters(column)}{number}"
+        value = inline = formula = None
+        for child in cell:
+            tag = child.tag
+            if tag == v_tag:
+                value = child.text
+            elif tag == is_tag:
+                inline = child
+            elif tag == f_tag and child.text and '"' in child.text:
+                formula = child.text  # literals in formulas (HYPERLINK, CONCAT) never show in the cell
+        s = cell.get("s")
+        style = styles.get(s) or _style(book, s)
+        hidden = style.hidden
+        kind = cell.get("t")
+        if kind is None or kind == "n":
+            if value is None:
+                text = ""
+            elif style.date:
+                text = date_text(value, date1904=book.date1904) or number_text(value)
+            else:
+                text = number_text(value)
+        elif kind == "inlineStr":
+            if inline is None:
+                text = ""
+            elif len(inline) == 1 and inline[0].tag == t_tag:  # one plain <t>: no run, never white
+                text = inline[0].text or ""
+                if "_x" in text:
+                    text = _unescape(text)
+            else:
+                text, white = _rich_text(inline)
+                hidden = hidden or ("white text" if white else None)
+        elif value is None or kind == "e":
+            text = ""
+        elif kind == "s":
+            index = int_or(value, -1)
+            if 0 <= index < len(strings):
+                text = strings[index]
+                if not hidden and index in book.white_strings:
+                    hidden = "white text"
+            else:
+                book.missing_strings += 1
+                text = ""
+        elif kind == "b":
+            text = "TRUE" if value.strip().lower() in TRUE else "FALSE"
+        elif kind in ("str", "d"):
+            text = _unescape(value)
+        elif style.date:
+            text = date_text(value, date1904=book.date1904) or number_text(value)
+        else:
+            text = number_text(value)
+        if formula is None and not text:
+            continue
+        name = letters.get(column)
+        if name is None:
+            name = column_letters(column)
+            if len(letters) < 20_000:
+                letters[column] = name
+        ref = name + suffix
         if formula is not None:
             formulas.append(Segment(text=f"={formula}", hidden="cell formula",
                                     location=Location(part=sheet.name, cell=ref, row=number, column=column)))
-        if not text:
-            continue
-        hidden = style_hidden
+            if not text:
+                continue
         if columns.hides(column):
-            hidden = f"hidden column {column_letters(column)}" + (f", {style_hidden}" if style_hidden else "")
+            hidden = f"hidden column {name}" + (f", {hidden}" if hidden else "")
         cells.append(Cell(text=text, column=column, ref=ref, hidden=hidden))
-    if cells:
-        hidden = sheet.hidden or (f"hidden row {number}" if (row.get("hidden") or "").lower() in TRUE else None)
-        yield Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
-                  hidden=hidden)
-    yield from formulas
-
-
-def _cell_value(book: _Book, cell: etree._Element, tags: tuple[str, str, str]) -> tuple[str, str | None, str | None]:
-    """(text as shown, why the style hides it, a formula holding a string literal)."""
-    value = inline = formula = None
-    v_tag, is_tag, f_tag = tags
-    for child in cell:
-        if child.tag == v_tag:
-            value = child.text
-        elif child.tag == is_tag:
-            inline = child
-        elif child.tag == f_tag and child.text and '"' in child.text:
-            formula = child.text  # literals in formulas (HYPERLINK, CONCAT) never show in the cell
-    style = book.styles_by_index.get(cell.get("s")) or _style(book, cell.get("s"))
-    kind = cell.get("t") or "n"
-    hidden = style.hidden
-    if kind == "inlineStr":
-        text, white = _rich_text(inline) if inline is not None else ("", False)
-        return text, hidden or ("white text" if white else None), formula
-    if value is None or kind == "e":
-        return "", hidden, formula
-    if kind == "s":
-        index = int_or(value, -1)
-        if not 0 <= index < len(book.strings):
-            book.missing_strings += 1
-            return "", hidden, formula
-        return book.strings[index], hidden or ("white text" if index in book.white_strings else None), formula
-    if kind == "b":
-        return ("TRUE" if value.strip().lower() in TRUE else "FALSE"), hidden, formula
-    if kind in ("str", "d"):
-        return _unescape(value), hidden, formula
-    if style.date:
-        shown = date_text(value, date1904=book.date1904)
-        if shown is not None:
-            return shown, hidden, formula
-    return number_text(value), hidden, formula
+    if not cells:
+        return formulas
+    hidden_row = sheet.hidden or (f"hidden row {number}" if (row.get("hidden") or "").lower() in TRUE else None)
+    return [Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
+                hidden=hidden_row), *formulas]
 
 
 def _style(book: _Book, index: str | None) -> Style:
@@ -499,11 +535,9 @@ def _first_cell(ref: str) -> str | None:
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
 
 
-_letters = lru_cache(maxsize=16_384)(column_letters)
-
-
-def _column_of(ref: str | None) -> int | None:
-    return _column_number(ref.rstrip("0123456789")) if ref else None
+_DIGITS = "0123456789"
+_COLUMN_NUMBERS: dict[str, int | None] = {}  # "AB" -> 28, "$$" -> None: the letters of every cell reference
+_LETTERS: dict[int, str] = {}  # 28 -> "AB"
 
 
 @lru_cache(maxsize=20_000)
