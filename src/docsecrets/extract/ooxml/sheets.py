@@ -67,6 +67,9 @@ class HiddenColumns:
         self._spans.append((first, max(first, last)))
         self._starts = None
 
+    def any(self) -> bool:
+        return bool(self._spans)
+
     def hides(self, column: int) -> bool:
         if not self._spans:
             return False
@@ -84,6 +87,8 @@ class HiddenColumns:
 
 def number_text(raw: str) -> str:
     """The number as typed: 19730512 stays "19730512", 3.14 stays "3.14", 1E+3 becomes "1000"."""
+    if raw.isdigit():
+        return raw  # the common case, checked first: digits only are kept as typed below too
     raw = raw.strip()
     try:
         value = float(raw)

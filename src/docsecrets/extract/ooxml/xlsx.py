@@ -252,9 +252,16 @@ def _sheet_items(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[I
     pkg = book.pkg
     columns = HiddenColumns()
     last_row = 0
+    row_tag = ""
     for _event, elem in _xml.iterparse(pkg.stream(sheet.part), tags=_SHEET_TAGS):
+        if elem.tag == row_tag:  # the whole tag, known after the first row: no split per row
+            last_row = int_or(elem.get("r"), last_row + 1)
+            yield from _row_items(book, sheet, elem, last_row, columns)
+            _drop(elem)
+            continue
         tag = _xml.local(elem.tag)
         if tag == "row":
+            row_tag = elem.tag
             last_row = int_or(elem.get("r"), last_row + 1)
             yield from _row_items(book, sheet, elem, last_row, columns)
         elif tag == "col" and (elem.get("hidden") or "").lower() in TRUE:
@@ -298,12 +305,14 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
     cell_tag, v_tag, is_tag, f_tag, t_tag = (namespace + name for name in ("c", "v", "is", "f", "t"))
     styles, strings, column_numbers, letters = book.styles_by_index, book.strings, _COLUMN_NUMBERS, _LETTERS
     suffix = str(number)
+    count, limit, any_hidden = book.cells, book.max_cells, columns.any()
     column = 0
     for cell in row:
         if cell.tag != cell_tag:
             continue
-        book.cells += 1  # book.count_cell(), inline
-        if book.cells > book.max_cells:
+        count += 1  # book.count_cell(), inline
+        if count > limit:
+            book.cells = count
             book.count_cell()
         ref = cell.get("r")
         if ref:
@@ -341,13 +350,15 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
         elif kind == "inlineStr":
             if inline is None:
                 text = ""
-            elif len(inline) == 1 and inline[0].tag == t_tag:  # one plain <t>: no run, never white
-                text = inline[0].text or ""
-                if "_x" in text:
-                    text = _unescape(text)
             else:
-                text, white = _rich_text(inline)
-                hidden = hidden or ("white text" if white else None)
+                first = inline[0] if len(inline) == 1 else None
+                if first is not None and first.tag == t_tag:  # one plain <t>: no run, never white
+                    text = first.text or ""
+                    if "_x" in text:
+                        text = _unescape(text)
+                else:
+                    text, white = _rich_text(inline)
+                    hidden = hidden or ("white text" if white else None)
         elif value is None or kind == "e":
             text = ""
         elif kind == "s":
@@ -380,9 +391,10 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
                                     location=Location(part=sheet.name, cell=ref, row=number, column=column)))
             if not text:
                 continue
-        if columns.hides(column):
+        if any_hidden and columns.hides(column):
             hidden = f"hidden column {name}" + (f", {hidden}" if hidden else "")
         cells.append(Cell(text=text, column=column, ref=ref, hidden=hidden))
+    book.cells = count
     if not cells:
         return formulas
     hidden_row = sheet.hidden or (f"hidden row {number}" if (row.get("hidden") or "").lower() in TRUE else None)
