@@ -325,10 +325,11 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
             column = found or column + 1
         else:
             column += 1
-        if not len(cell):
+        size = len(cell)
+        if not size:
             continue  # a styled empty cell: writers pad whole rows with them
         value = inline = formula = None
-        for child in cell:
+        for child in (cell[0],) if size == 1 else cell:  # one child: no lxml iterator to build
             tag = child.tag
             if tag == v_tag:
                 value = child.text
