@@ -535,3 +535,15 @@ def test_damaged_package_raises_only_extract_error(draw):
         items_of(bytes(data))
     except ExtractError:
         pass
+
+
+def test_cells_built_by_the_reader_equal_constructed_ones_and_stay_frozen(tmp_path):
+    import dataclasses
+
+    path = minimal_inline_xlsx(tmp_path, {1: {"A": "login", "C": PASSWORD}})
+    (row,) = rows(read(path))
+    expected = (Cell(text="login", column=1, ref="A1"), Cell(text=PASSWORD, column=3, ref="C1"))
+    assert row.cells == expected and hash(row.cells) == hash(expected)
+    assert [repr(cell) for cell in row.cells] == [repr(cell) for cell in expected]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.cells[0].text = "x"  # type: ignore[misc]

