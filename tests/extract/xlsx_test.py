@@ -15,7 +15,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from docsecrets.extract.context import Context
-from docsecrets.extract.ooxml.xlsx import _date_text, _header_footer_text, _is_date_format, _number_text, extract
+from docsecrets.extract.ooxml.sheets import date_text, header_footer_text, is_date_format, number_text
+from docsecrets.extract.ooxml.xlsx import extract
 from docsecrets.limits import Limits
 from docsecrets.types import Cell, EncryptedError, ExtractError, LimitExceeded, Location, Member, Row, Segment
 from tests.fixtures.xlsx_builders import (MAIN, corrupt_member, flag_encrypted, inline_row, make_xlsx,
@@ -145,7 +146,7 @@ def test_dates_in_the_1904_system():
     ("1.5E+20", "1.5e+20"), ("not a number", "not a number"),
 ])
 def test_number_text(raw, expected):
-    assert _number_text(raw) == expected
+    assert number_text(raw) == expected
 
 
 @pytest.mark.parametrize(("serial", "expected"), [
@@ -154,7 +155,7 @@ def test_number_text(raw, expected):
     ("2958465.9999999", None), ("nan", None), ("inf", None),
 ])
 def test_date_text(serial, expected):
-    assert _date_text(serial, date1904=False) == expected
+    assert date_text(serial, date1904=False) == expected
 
 
 @pytest.mark.parametrize(("code", "is_date"), [
@@ -163,7 +164,7 @@ def test_date_text(serial, expected):
     ("@", False),
 ])
 def test_is_date_format(code, is_date):
-    assert _is_date_format(code) is is_date
+    assert is_date_format(code) is is_date
 
 
 # --- hidden places -------------------------------------------------------------------------
@@ -326,7 +327,7 @@ def test_header_and_footer(tmp_path):
     ("&L&P/&N", "/"),
 ])
 def test_header_footer_codes(raw, text):
-    assert _header_footer_text(raw) == text
+    assert header_footer_text(raw) == text
 
 
 def test_data_validation_list_and_hyperlink(tmp_path):
@@ -534,3 +535,15 @@ def test_damaged_package_raises_only_extract_error(draw):
         items_of(bytes(data))
     except ExtractError:
         pass
+
+
+def test_cells_built_by_the_reader_equal_constructed_ones_and_stay_frozen(tmp_path):
+    import dataclasses
+
+    path = minimal_inline_xlsx(tmp_path, {1: {"A": "login", "C": PASSWORD}})
+    (row,) = rows(read(path))
+    expected = (Cell(text="login", column=1, ref="A1"), Cell(text=PASSWORD, column=3, ref="C1"))
+    assert row.cells == expected and hash(row.cells) == hash(expected)
+    assert [repr(cell) for cell in row.cells] == [repr(cell) for cell in expected]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.cells[0].text = "x"  # type: ignore[misc]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import unquote
 
 from lxml import etree
@@ -109,25 +110,40 @@ class Rel:
 
 
 class Package:
-    """An OOXML package: parts looked up case-insensitively (part names are case-insensitive
-    in OPC), relationships resolved to part names."""
+    """An OOXML package: parts looked up the forgiving way (part names are case-insensitive in
+    OPC; some writers use `\\` separators or %-escape a target), relationships resolved to part
+    names, a part parsed whole or streamed."""
 
     def __init__(self, archive: SafeZip) -> None:
         self.archive = archive
-        self._names = {name.lower(): name for name in archive.names()}
+        self._names = {name.replace("\\", "/").lower(): name for name in archive.names()}
 
     def find(self, name: str) -> str | None:
-        return self._names.get(name.lstrip("/").lower())
+        key = name.replace("\\", "/").lstrip("/").lower()
+        return self._names.get(key) or self._names.get(unquote(key))
 
     def read(self, name: str) -> bytes:
         return self.archive.read(name)
 
     def parse(self, name: str) -> etree._Element:
-        return _xml.parse(self.read(name))
+        """A whole (small) part as a tree; a syntax error names the part."""
+        data = self.read(name)
+        try:
+            return _xml.parse(data)
+        except LimitExceeded:
+            raise
+        except ExtractError as exc:
+            raise ExtractError(f"{name}: {exc}") from None
+
+    def stream(self, name: str, *, whole: bool = False) -> IO[bytes]:
+        """A member to iterparse, inflated chunk by chunk under SafeZip's limits (`whole`: one
+        whose content is kept, so it must fit max_part_size like a part read whole)."""
+        return self.archive.open(name, whole=whole)
 
     def rels(self, part: str) -> dict[str, Rel]:
-        """Relationships of `part` ("" for the package itself) by id; {} when it has none."""
-        folder, base = posixpath.split(part)
+        """Relationships of `part` ("" for the package itself) by id; {} when it has none.
+        TargetMode is compared case-insensitively ("External", "external")."""
+        folder, base = posixpath.split(part.replace("\\", "/"))
         rels_part = self.find(posixpath.join(folder, "_rels", base + ".rels"))
         if rels_part is None:
             return {}
@@ -186,9 +202,15 @@ class Package:
         return out
 
     def _resolve(self, folder: str, target: str) -> str:
-        path = unquote(target.split("#", 1)[0])
-        joined = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(folder, path))
-        return self.find(joined) or joined
+        """A relative or absolute target -> the part name: as written first, then %-unescaped."""
+        raw = target.split("#", 1)[0].replace("\\", "/")
+        joined = raw
+        for path in (raw, unquote(raw)):
+            joined = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(folder, path))
+            found = self.find(joined)
+            if found:
+                return found
+        return joined
 
 
 def open_package(data: bytes, ctx: Context) -> Package:

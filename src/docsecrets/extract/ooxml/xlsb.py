@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from docsecrets.extract.ooxml import package as _ooxml
-from docsecrets.extract.ooxml import xlsx as _xlsx
+from docsecrets.extract.ooxml import sheets as book_sheets
+from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.extract.common.cells import column_letters
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
@@ -82,10 +83,10 @@ class _SheetRef:
 
 @dataclass(slots=True)
 class _Book:
-    pkg: _xlsx._Package
+    pkg: Package
     max_cells: int
     strings: list[str] = field(default_factory=list)
-    styles: list[_xlsx._Style] = field(default_factory=list)
+    styles: list[book_sheets.Style] = field(default_factory=list)
     date1904: bool = False
     cells: int = 0
     missing_strings: int = 0
@@ -95,8 +96,8 @@ class _Book:
         if self.cells > self.max_cells:
             raise LimitExceeded(f"more than {self.max_cells:,} cells in one workbook")
 
-    def style(self, index: int) -> _xlsx._Style:
-        return self.styles[index] if index < len(self.styles) else _xlsx._Style()
+    def style(self, index: int) -> book_sheets.Style:
+        return self.styles[index] if index < len(self.styles) else book_sheets.Style()
 
 
 def extract(data: bytes, ctx: Context) -> Iterator[Item]:
@@ -104,22 +105,22 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         archive = SafeZip(data, ctx)
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
         raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
-    pkg = _xlsx._Package(archive)
+    pkg = Package(archive)
     problems: list[str] = []  # partial damage: read what is left, then report it all at the end
     book = _Book(pkg=pkg, max_cells=ctx.limits.max_cells)
     book_part = _workbook_part(pkg, problems)
-    rels = _xlsx._guarded_call(problems, "", partial(pkg.rels, book_part)) or {}
+    rels = book_sheets.guarded_call(problems, "", partial(pkg.rels, book_part)) or {}
     sheets: list[_SheetRef] = []
     names: list[Segment] = []
-    _xlsx._guarded_call(problems, "", partial(_read_workbook, book, book_part, rels, sheets, names))
+    book_sheets.guarded_call(problems, "", partial(_read_workbook, book, book_part, rels, sheets, names))
     yield from names
 
-    strings_part = _xlsx._related(pkg, rels, "sharedStrings", "xl/sharedStrings.bin")
+    strings_part = book_sheets.related(pkg, rels, "sharedStrings", "xl/sharedStrings.bin")
     if strings_part:
-        _xlsx._guarded_call(problems, "", partial(_read_shared_strings, book, strings_part))
-    styles_part = _xlsx._related(pkg, rels, "styles", "xl/styles.bin")
+        book_sheets.guarded_call(problems, "", partial(_read_shared_strings, book, strings_part))
+    styles_part = book_sheets.related(pkg, rels, "styles", "xl/styles.bin")
     if styles_part:
-        book.styles = _xlsx._guarded_call(problems, "", partial(_read_styles, pkg, styles_part)) or []
+        book.styles = book_sheets.guarded_call(problems, "", partial(_read_styles, pkg, styles_part)) or []
 
     unlinked = [sheet.name for sheet in sheets if sheet.part is None]
     if unlinked:
@@ -128,20 +129,20 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     for sheet in sheets + _orphan_sheets(pkg, {sheet.part for sheet in sheets}):
         if sheet.part is None or sheet.kind == "chartsheet":
             continue  # a chart sheet holds no cells; its chart is XML elsewhere
-        sheet_rels = _xlsx._guarded_call(problems, "", partial(pkg.rels, sheet.part)) or {}
-        yield from _xlsx._guarded(problems, f"sheet '{sheet.name}' ({sheet.part})",
+        sheet_rels = book_sheets.guarded_call(problems, "", partial(pkg.rels, sheet.part)) or {}
+        yield from book_sheets.guarded(problems, f"sheet '{sheet.name}' ({sheet.part})",
                                   _sheet_items(book, sheet, sheet_rels))
         for rel in sheet_rels.values():
             part = pkg.find(rel.target) if not rel.external else None
-            if part is not None and rel.kind == "comments":
-                yield from _xlsx._guarded(problems, part, _comments(book, part, sheet.name))
-            elif part is not None and rel.kind == "drawing" and part.lower().endswith(".xml"):
-                yield from _xlsx._guarded(problems, part, _xlsx._drawing_text(pkg, part, sheet.name))
+            if part is not None and rel.type == "comments":
+                yield from book_sheets.guarded(problems, part, _comments(book, part, sheet.name))
+            elif part is not None and rel.type == "drawing" and part.lower().endswith(".xml"):
+                yield from book_sheets.guarded(problems, part, book_sheets.drawing_text(pkg, part, sheet.name))
     if book.missing_strings:
         problems.append(f"{book.missing_strings:,} cells point past the shared strings table")
 
-    yield from _xlsx._guarded(problems, "document properties", _ooxml.properties(archive))
-    yield from _xlsx._members(pkg)
+    yield from book_sheets.guarded(problems, "document properties", _ooxml.properties(archive))
+    yield from book_sheets.members(pkg)
     if problems:
         raise ExtractError("; ".join(problems))
 
@@ -216,10 +217,10 @@ def _wide(payload: bytes, at: int, *, nullable: bool = False) -> tuple[str, int]
 # --- workbook, strings, styles -------------------------------------------------------------
 
 
-def _workbook_part(pkg: _xlsx._Package, problems: list[str]) -> str:
+def _workbook_part(pkg: Package, problems: list[str]) -> str:
     """The workbook named by the package relationships, else the usual xl/workbook.bin."""
-    for rel in (_xlsx._guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
-        found = pkg.find(rel.target) if rel.kind == "officeDocument" and not rel.external else None
+    for rel in (book_sheets.guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
+        found = pkg.find(rel.target) if rel.type == "officeDocument" and not rel.external else None
         if found and found.lower().endswith(".bin"):
             return found
     found = pkg.find("xl/workbook.bin")
@@ -228,7 +229,7 @@ def _workbook_part(pkg: _xlsx._Package, problems: list[str]) -> str:
     return found
 
 
-def _read_workbook(book: _Book, part: str, rels: dict[str, _xlsx._Rel], sheets: list[_SheetRef],
+def _read_workbook(book: _Book, part: str, rels: dict[str, Rel], sheets: list[_SheetRef],
                    names: list[Segment]) -> None:
     """Fill `sheets` and `names` as the part streams, so damage keeps what came before it."""
     with _decoding(part):
@@ -240,7 +241,7 @@ def _read_workbook(book: _Book, part: str, rels: dict[str, _xlsx._Rel], sheets: 
                 hidden = {1: f"hidden sheet '{name}'", 2: f"very hidden sheet '{name}'"}.get(state)
                 rel = rels.get(rel_id)
                 target = book.pkg.find(rel.target) if rel and not rel.external else None
-                sheets.append(_SheetRef(name=name, part=target, hidden=hidden, kind=rel.kind if rel else ""))
+                sheets.append(_SheetRef(name=name, part=target, hidden=hidden, kind=rel.type if rel else ""))
             elif kind == _WB_PROP and payload:
                 book.date1904 = bool(payload[0] & 1)
             elif kind == _NAME:
@@ -289,10 +290,10 @@ def _read_shared_strings(book: _Book, part: str) -> None:
                     raise LimitExceeded(f"more than {book.max_cells:,} shared strings in {part!r}")
 
 
-def _read_styles(pkg: _xlsx._Package, part: str) -> list[_xlsx._Style]:
+def _read_styles(pkg: Package, part: str) -> list[book_sheets.Style]:
     formats: dict[int, str] = {}
     white_fonts: list[bool] = []
-    styles: list[_xlsx._Style] = []
+    styles: list[book_sheets.Style] = []
     in_cell_xfs = False  # BrtXF also describes the named cell styles, which cells do not index
     with _decoding(part):
         for kind, payload in _records(pkg.archive, part):
@@ -308,17 +309,17 @@ def _read_styles(pkg: _xlsx._Package, part: str) -> list[_xlsx._Style]:
     return styles
 
 
-def _style(code: str | None, fmt_id: int, white: bool) -> _xlsx._Style:
-    date = _xlsx._is_date_format(code) if code is not None else fmt_id in _xlsx._BUILTIN_DATE_FORMATS
+def _style(code: str | None, fmt_id: int, white: bool) -> book_sheets.Style:
+    date = book_sheets.is_date_format(code) if code is not None else fmt_id in book_sheets.BUILTIN_DATE_FORMATS
     hidden = None
     if code is not None and code.strip() and not code.replace(";", "").strip() and code.count(";") >= 2:
         hidden = f"number format '{code}'"  # ";;;" shows nothing at all
     elif white:
         hidden = "white text"
-    return _xlsx._Style(date=date, hidden=hidden)
+    return book_sheets.Style(date=date, hidden=hidden)
 
 
-def _orphan_sheets(pkg: _xlsx._Package, listed: set[str | None]) -> list[_SheetRef]:
+def _orphan_sheets(pkg: Package, listed: set[str | None]) -> list[_SheetRef]:
     """Worksheet parts the workbook does not link to: Excel never shows them."""
     parts = [name for name in pkg.archive.names() if name not in listed
              and re.fullmatch(r"xl[/\\]worksheets[/\\][^/\\]+\.bin", name, re.IGNORECASE)
@@ -331,9 +332,9 @@ def _orphan_sheets(pkg: _xlsx._Package, listed: set[str | None]) -> list[_SheetR
 # --- sheets --------------------------------------------------------------------------------
 
 
-def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, _xlsx._Rel]) -> Iterator[Item]:
+def _sheet_items(book: _Book, sheet: _SheetRef, rels: dict[str, Rel]) -> Iterator[Item]:
     assert sheet.part is not None
-    columns = _xlsx._HiddenColumns()
+    columns = book_sheets.HiddenColumns()
     number, row_hidden, column = 0, False, 0
     cells: list[Cell] = []
     headers: set[str] = set()
@@ -395,10 +396,10 @@ def _cell_text(book: _Book, kind: int, payload: bytes, at: int) -> tuple[str, st
         return "", style.hidden  # blank or error
     raw = repr(value)
     if style.date:
-        shown = _xlsx._date_text(raw, date1904=book.date1904)
+        shown = book_sheets.date_text(raw, date1904=book.date1904)
         if shown is not None:
             return shown, style.hidden
-    return _xlsx._number_text(raw), style.hidden
+    return book_sheets.number_text(raw), style.hidden
 
 
 def _rk(raw: int) -> float:
@@ -415,13 +416,13 @@ def _header_footer(payload: bytes, sheet: str, seen: set[str]) -> Iterator[Segme
     at = 2
     for label in ("page header", "page footer") * 3:
         raw, at = _wide(payload, at, nullable=True)
-        text = _xlsx._header_footer_text(raw)
+        text = book_sheets.header_footer_text(raw)
         if text and text not in seen:  # odd, even and first-page variants often repeat one another
             seen.add(text)
             yield Segment(text=text, location=Location(part=sheet), hidden=label)
 
 
-def _hyperlink(payload: bytes, sheet: str, rels: dict[str, _xlsx._Rel]) -> Iterator[Segment]:
+def _hyperlink(payload: bytes, sheet: str, rels: dict[str, Rel]) -> Iterator[Segment]:
     """BrtHLink: the cell range (rows, then columns, u32 each), a relationship id, a location."""
     row, column = _U32.unpack_from(payload, 0)[0] + 1, _U32.unpack_from(payload, 8)[0] + 1
     rel_id, at = _wide(payload, 16, nullable=True)
