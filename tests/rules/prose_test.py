@@ -109,3 +109,12 @@ def test_german_and_dutch_compounds(text, found) -> None:
 ])
 def test_old_and_new_values_after_a_password_word(text, found) -> None:
     assert sorted(_prose(text)) == sorted(found)
+
+
+def test_a_path_on_the_line_after_a_password_word_is_no_password() -> None:
+    """A hook's description mentions passwords; the next line runs /tmp/tmp.GIqL54d2CD/venv/bin/python."""
+    from docsecrets.engine import scan_bytes
+
+    for path in ("/tmp/tmp.GIqL54d2CD/venv/bin/python", r"C:\Users\Jd2x\AppData\Tool.exe", "opt/Ab3x/bin/run"):
+        text = f"description: Find passwords, keys and credentials.\nentry: {path} -m docsecrets hook\n"
+        assert scan_bytes(text.encode(), path="config.yaml").findings == (), path

@@ -57,6 +57,7 @@ _EXAMPLES_BETWEEN = re.compile(
 _OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|de|du|des|di|del|della|dello|von|vom|fur|für|van|voor|do|da|para|pour|"
                         r"per|zu|zum|zur|bei|on|to the|at)\s*$", re.IGNORECASE)
 _FILE_LIKE = re.compile(r"^[\w.-]+\.[a-z0-9]{1,4}$")  # release.7z, backup.tar, nas02.lan
+_PATH_LIKE = re.compile(r"^(?:[A-Za-z]:)?[\\/]?(?:[\w.~$-]+[\\/]){2,}[\w.~$-]*$")  # /tmp/x1/venv/bin, C:\a\b
 _STRIP = ".,;:)»\"'”’…“"
 
 
@@ -71,7 +72,7 @@ def password_shaped(value: str) -> bool:
     digit = any(c.isdigit() for c in value)
     symbol = any(not c.isalnum() and c not in "-_.'’/" for c in value)  # joiners: New-ADUser, OOXML/xlsb
     letters = sum(c.isalpha() for c in value)
-    if _FILE_LIKE.match(value):
+    if _FILE_LIKE.match(value) or _PATH_LIKE.match(value):
         return False
     return lower and letters >= 3 and (digit and (upper or symbol) or symbol and upper)
 
