@@ -561,7 +561,7 @@ def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_si
     is written): their findings are not in it. --allow-unscannable exits 0.
     """
     from docsecrets import baseline as baseline_module
-    from docsecrets.report import Report, display_path, safe
+    from docsecrets.report import safe
 
     from docsecrets.paths import root_of, set_root
 
@@ -572,16 +572,9 @@ def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_si
     results, _ = _run(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
                       config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
     created = baseline_module.from_results(results, previous)
-    try:
-        baseline_module.dump(created, output)
-    except baseline_module.BaselineError as exc:
-        raise click.UsageError(safe(str(exc))) from None
+    _dump_baseline(created, output)
     click.echo(f"wrote {_plural(len(created.entries), 'finding')} to {safe(output)}")
-    unscannable = Report(results=tuple(results)).unscannable()
-    for error in unscannable:
-        click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
-    if unscannable and not (allow_unscannable or config.allow_unscannable):
-        sys.exit(EXIT_FINDINGS)
+    _gate_unscannable(results, allow=allow_unscannable or config.allow_unscannable)
 
 
 @baseline.command("add")
@@ -601,7 +594,7 @@ def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size:
     from docsecrets import baseline as baseline_module
     from docsecrets.engine import normalise_path
     from docsecrets.paths import root_of, set_root
-    from docsecrets.report import Report, display_path, safe
+    from docsecrets.report import safe
 
     config = _with_pii(_load_config(config_path), pii)
     identity = _check_output(output)
@@ -618,19 +611,34 @@ def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size:
     added = baseline_module.from_results(results, previous)
     kept = {fp: e for fp, e in (previous.entries if previous else {}).items() if e.path not in scanned}
     merged = baseline_module.Baseline({**kept, **added.entries})
-    try:
-        baseline_module.dump(merged, output)
-    except baseline_module.BaselineError as exc:
-        raise click.UsageError(safe(str(exc))) from None
+    _dump_baseline(merged, output)
     files_with = len({e.path for e in added.entries.values()})
     click.echo(f"docsecrets: recorded {_plural(len(added.entries), 'finding')} of {_plural(files_with, 'file')} in "
                f"{safe(output)} ({_plural(len(merged.entries), 'entry', 'entries')} in all; "
                f"{_plural(len(kept), 'entry', 'entries')} of other files kept)")
     click.echo(f"docsecrets: commit it with your change: git add {safe(output)}")
+    _gate_unscannable(results, allow=allow_unscannable or config.allow_unscannable)
+
+
+def _dump_baseline(created: Baseline, output: str) -> None:
+    from docsecrets import baseline as baseline_module
+    from docsecrets.report import safe
+
+    try:
+        baseline_module.dump(created, output)
+    except baseline_module.BaselineError as exc:
+        raise click.UsageError(safe(str(exc))) from None
+
+
+def _gate_unscannable(results: list[FileResult], *, allow: bool) -> None:
+    """After a baseline is written: list the files that could not be scanned (their findings are
+    not in it) on standard error, and exit 1 for them unless allowed."""
+    from docsecrets.report import Report, display_path, safe
+
     unscannable = Report(results=tuple(results)).unscannable()
     for error in unscannable:
         click.echo(safe(f"{display_path(error.path, error.chain)}: ERROR {error.error}"), err=True)
-    if unscannable and not (allow_unscannable or config.allow_unscannable):
+    if unscannable and not allow:
         sys.exit(EXIT_FINDINGS)
 
 
