@@ -41,18 +41,38 @@ def codepage_codec(codepage: int | None, *, fallback: str = "cp1252", eight_bit:
     return name
 
 
-def decode(data: bytes) -> str:
+def _declared(data: bytes) -> tuple[bytes, str] | None:
+    """(BOM, encoding) from a BOM, or UTF-16 without one (Latin text has a NUL in every other byte)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace")
+            return bom, encoding
     head = data[:4096]
     if head and b"\x00" in head:
-        # UTF-16 without a BOM: Latin text has a NUL in every other byte.
         if head[1::2].count(0) > len(head) // 4:
-            return data.decode("utf-16-le", "replace")
+            return b"", "utf-16-le"
         if head[0::2].count(0) > len(head) // 4:
-            return data.decode("utf-16-be", "replace")
+            return b"", "utf-16-be"
+    return None
+
+
+def encoding_of(data: bytes) -> tuple[bytes, str]:
+    """(BOM, encoding) of a text file, as `decode` reads it: for writing the file back (mask)."""
+    declared = _declared(data)
+    if declared is not None:
+        return declared
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return b"", "utf-8"
+    except UnicodeDecodeError:
+        return b"", "cp1252"
+
+
+def decode(data: bytes) -> str:
+    declared = _declared(data)
+    if declared is not None:
+        bom, encoding = declared
+        return data[len(bom):].decode(encoding, "replace")
+    try:
+        return data.decode("utf-8")  # decoded once: this is every text file's hot path
     except UnicodeDecodeError:
         return data.decode("cp1252", "replace")
