@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from docsecrets.mask._replace import Replacer, rewrite
+from docsecrets.mask._replace import Replacer, rewrite, sub_tail_and_attributes
 
 # python-docx and python-pptx give their element classes a `text` property of their own (a
 # paragraph's text, read-only): the plain lxml text of the node is read and written here.
@@ -109,12 +109,7 @@ def _mask_tree(root: etree._Element, replacer: Replacer, *, properties: bool) ->
         text = _text(element)
         if text and (element.tag not in _RUN_TEXT or element in loose_nodes):
             _TEXT.__set__(element, replacer.sub(text))
-        if element.tail and element.tail.strip():
-            element.tail = replacer.sub(element.tail)
-        for name, value in element.attrib.items():
-            masked = replacer.sub(value)
-            if masked != value:
-                element.set(name, masked)
+        sub_tail_and_attributes(element, replacer)
 
 
 def _text(element: etree._Element) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 Span = tuple[int, int, str]
 
@@ -54,6 +55,16 @@ class Replacer:
     def holds(self, text: str) -> bool:
         """True when text holds a secret (counted as a hit: the caller strips it)."""
         return bool(self.spans(text))
+
+
+def sub_tail_and_attributes(element: Any, replacer: Replacer) -> None:
+    """Mask the text after an XML element (its tail) and its attribute values, in place."""
+    if element.tail and element.tail.strip():
+        element.tail = replacer.sub(element.tail)
+    for name, value in element.attrib.items():
+        masked = replacer.sub(value)
+        if masked != value:
+            element.set(name, masked)
 
 
 def _expand(secrets: Iterable[str]) -> set[str]:

@@ -17,7 +17,7 @@ import zipfile
 
 from lxml import etree
 
-from docsecrets.mask._replace import Replacer, rewrite
+from docsecrets.mask._replace import Replacer, rewrite, sub_tail_and_attributes
 from docsecrets.mask.errors import MaskRefused
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -95,12 +95,7 @@ def _mask_part(payload: bytes, replacer: Replacer, *, properties: bool) -> bytes
             continue
         if element.text:
             element.text = replacer.sub(element.text)
-        if element.tail and element.tail.strip():
-            element.tail = replacer.sub(element.tail)
-        for name, value in element.attrib.items():
-            masked = replacer.sub(value)
-            if masked != value:
-                element.set(name, masked)
+        sub_tail_and_attributes(element, replacer)
     changed, replacer.changed = replacer.changed, replacer.changed or before
     return _serialise(root) if changed else payload
 
