@@ -592,7 +592,7 @@ def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size:
     stage). Unscannable files are listed and exit 1: their findings are not recorded.
     """
     from docsecrets import baseline as baseline_module
-    from docsecrets.engine import normalise_path
+    from docsecrets.identity import normalise_path
     from docsecrets.paths import root_of, set_root
     from docsecrets.report import safe
 

@@ -46,14 +46,3 @@ def _work_tree(start: str) -> str | None:
             return None
         current = parent
 
-
-def normalise(path: str) -> str:
-    if "://" in path:  # a crawled URL is not a file path: kept as is
-        return path
-    try:
-        rel = os.path.relpath(path, _root) if _root is not None else os.path.relpath(path)
-        if not rel.startswith(".."):
-            path = rel
-    except ValueError:  # another drive on Windows
-        pass
-    return path.replace(os.sep, "/")

@@ -287,7 +287,7 @@ def _own_report(path: str) -> bool:
 def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
     if not patterns:
         return False
-    from docsecrets.engine import normalise_path
+    from docsecrets.identity import normalise_path
 
     normal = normalise_path(path)
     return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(path, p) for p in patterns)
