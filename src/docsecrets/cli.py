@@ -358,7 +358,8 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the sweep on this Dask distributed cluster (pip install 'docsecrets[dask]').")
 @click.option("--root", type=click.Path(file_okay=False, path_type=str),
-              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS).")
+              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS); "
+                   "fingerprints stay those of a local scan from here.")
 @click.option("--ship-bytes", is_flag=True,
               help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
 @click.option("-q", "--quiet", is_flag=True,

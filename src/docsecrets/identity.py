@@ -11,7 +11,7 @@ import hashlib
 import os
 
 from docsecrets.hashing import slow_hash
-from docsecrets.paths import current_root
+from docsecrets.paths import current_base, current_root
 
 SHORT_SECRET = 12  # below this many characters nothing of a secret is shown, not even its length
 _MASK = "********"
@@ -64,9 +64,10 @@ def normalise_path(path: str) -> str:
     the current folder) when it lies under it, with forward slashes; a URL is kept as is."""
     if "://" in path:  # a crawled URL is not a file path: kept as is
         return path
-    root = current_root()
+    root, base = current_root(), current_base()
+    absolute = os.path.join(base, path) if base is not None else path
     try:
-        rel = os.path.relpath(path, root) if root is not None else os.path.relpath(path)
+        rel = os.path.relpath(absolute, root) if root is not None else os.path.relpath(absolute)
         if not rel.startswith(".."):
             path = rel
     except ValueError:  # another drive on Windows

@@ -325,7 +325,7 @@ def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: list[Connection], parent: int,
-                 stdin_fd: int, root: str | None = None) -> None:
+                 stdin_fd: int, root: str | None = None, base: str | None = None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (and kills us), so no
     # worker prints a traceback. The parent's own handlers were copied by fork: drop them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -336,7 +336,7 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
     # a fork-server worker does not inherit the parent's globals: the folder fingerprints are relative to
     from docsecrets.paths import set_root
 
-    set_root(root)
+    set_root(root, base=base)
     for other in inherited:  # the parent's ends of our pipe and of earlier workers' pipes
         other.close()
     # Whatever a reader library prints must never reach the report on standard output
@@ -456,7 +456,7 @@ class _Pool:
         return multiprocessing.get_context()
 
     def _spawn(self) -> _Worker:
-        from docsecrets.paths import current_root
+        from docsecrets.paths import current_base, current_root
 
         ctx = self._context()
         parent, child = ctx.Pipe()
@@ -467,7 +467,7 @@ class _Pool:
             else _InheritedFd(self.stdin_fd)
         process = ctx.Process(target=_worker_main, daemon=True,
                               args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
-                                    stdin, current_root()))
+                                    stdin, current_root(), current_base()))
         # no signal between the fork and the worker's own handlers: it would run the parent's
         # handler in the child (a traceback on Ctrl-C)
         masked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
