@@ -125,7 +125,7 @@ def _document(data: bytes, *, name: str, chain: Chain, depth: int, ctx: Context,
     if fmt == "empty":
         yield Opened(chain, name, fmt, inherited, reading=False)
         if suffix in DOCUMENT_SUFFIXES:
-            yield Failed(chain, f"empty file: a .{suffix} document cannot be 0 bytes", "unreadable")
+            yield Failed(chain, f"empty file: a .{suffix} document cannot be 0 bytes", kind="unreadable")
         yield Closed(chain)
         return fmt
     if fmt == "binary":
@@ -140,7 +140,7 @@ def _document(data: bytes, *, name: str, chain: Chain, depth: int, ctx: Context,
     if extractor is None and pack is None:
         yield Opened(chain, name, fmt, inherited, reading=False)
         if fmt not in PACK_FORMATS:  # a DICOM file without the health pack: passed over like an image
-            yield Failed(chain, f"{fmt} documents are not read yet", "unsupported")
+            yield Failed(chain, f"{fmt} documents are not read yet", kind="unsupported")
         yield Closed(chain)
         return fmt
     yield Opened(chain, name, fmt, inherited, reading=True)
@@ -152,9 +152,10 @@ def _document(data: bytes, *, name: str, chain: Chain, depth: int, ctx: Context,
             yield from _items(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, inherited=inherited,
                               fmt=fmt, observed=True, pack_reader=pack_reader)
     except EncryptedError as exc:
-        yield Failed(chain, f"unscannable: encrypted: {exc}", "encrypted", inherited, encrypted=str(exc))
+        yield Failed(chain, f"unscannable: encrypted: {exc}", kind="encrypted", inherited=inherited,
+                     encrypted=str(exc))
     except LimitExceeded as exc:
-        yield Failed(chain, f"unscannable: limit exceeded: {exc}", "limit")
+        yield Failed(chain, f"unscannable: limit exceeded: {exc}", kind="limit")
     except ExtractError as exc:
         # A text file that only looked like a PDF, RTF, tar...: read as text, so no error. A file
         # named as a document (.pdf, .xlsx...) keeps its parse failure: it is a damaged document.
@@ -164,15 +165,15 @@ def _document(data: bytes, *, name: str, chain: Chain, depth: int, ctx: Context,
             if read:
                 yield Closed(chain)
                 return "text"
-        yield Failed(chain, f"unscannable: {exc}", "unreadable")
+        yield Failed(chain, f"unscannable: {exc}", kind="unreadable")
     except RecursionError:
-        yield Failed(chain, f"unscannable: {fmt} structure nested too deeply (recursion limit)", "limit")
+        yield Failed(chain, f"unscannable: {fmt} structure nested too deeply (recursion limit)", kind="limit")
     except MemoryError:
-        yield Failed(chain, f"unscannable: memory limit exceeded while reading the {fmt} document", "memory")
+        yield Failed(chain, f"unscannable: memory limit exceeded while reading the {fmt} document", kind="memory")
     except Exception as exc:  # a reader bug must cost one file, never the sweep
         log.debug("reader crashed on %s", name, exc_info=True)
         # the library's message may quote the document: the reader and the exception type only
-        yield Failed(chain, f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}", "internal")
+        yield Failed(chain, f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}", kind="internal")
     yield Closed(chain)  # tables read before a failure are still reported
     return fmt
 
@@ -207,7 +208,7 @@ def _member(member: Member, *, chain: Chain, depth: int, ctx: Context, inherited
             pack_reader: Callable[[str], DocumentReader | None] | None) -> Generator[Event, None, None]:
     child_chain = (*chain, member.name)
     if depth + 1 > ctx.limits.max_depth:
-        yield Failed(child_chain, f"unscannable: nested deeper than {ctx.limits.max_depth} levels", "limit")
+        yield Failed(child_chain, f"unscannable: nested deeper than {ctx.limits.max_depth} levels", kind="limit")
         return
     yield from _document(member.data, name=member.name, chain=child_chain, depth=depth + 1, ctx=ctx,
                          inherited=member.hidden or inherited, pack_reader=pack_reader)
