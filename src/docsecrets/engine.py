@@ -206,19 +206,16 @@ class _Reader:
                 self.documents.append(_Document(event.chain, event.inherited,
                                                 out.rules.observers() if out.rules.packs else []))
         elif isinstance(event, Begin):
-            self._abandon(event.chain)  # a format that failed to parse, read again as text
+            self._abandon(event.chain, flush=False)  # a format that failed to parse, read again as text
             document = self.documents[-1]
             self.readings.append(_Reading(event.chain, event.fmt, document.observers if event.observed else [],
                                           document.inherited))
         elif isinstance(event, Hit):
             _add_pack_hit(event.hit, chain=event.chain, out=out, inherited=event.inherited)
         elif isinstance(event, End):
-            reading = self.readings.pop()
-            _scan_joined(reading.keys.flush(), chain=event.chain, out=out)
-            for table in reading.tables.values():  # tables still buffering rows to decide a column
-                _emit_table_hits(list(table.flush()), table, chain=event.chain, out=out, inherited=reading.inherited)
+            self._flush(self.readings.pop())
         elif isinstance(event, Failed):
-            self._abandon(event.chain)
+            self._abandon(event.chain, flush=True)
             out.error(event.message, chain=event.chain, kind=event.kind)
             if event.encrypted is not None:
                 out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=event.chain, hidden=event.inherited,
@@ -234,10 +231,19 @@ class _Reader:
                         if hit.pages:
                             _fold_pages(hit.pages, chain=event.chain, out=out)
 
-    def _abandon(self, chain: tuple[str, ...]) -> None:
-        """Readings at or under `chain` that a failure cut short: their buffered rows are dropped."""
+    def _abandon(self, chain: tuple[str, ...], *, flush: bool) -> None:
+        """Readings at or under `chain` that a failure cut short. `flush`: the rows they read are
+        still decided and reported (the findings of the intact parts of a damaged document);
+        else dropped (a misread format, read again as text)."""
         while self.readings and self.readings[-1].chain[:len(chain)] == chain:
-            self.readings.pop()
+            reading = self.readings.pop()
+            if flush:
+                self._flush(reading)
+
+    def _flush(self, reading: _Reading) -> None:
+        _scan_joined(reading.keys.flush(), chain=reading.chain, out=self.out)
+        for table in reading.tables.values():  # tables still buffering rows to decide a column
+            _emit_table_hits(list(table.flush()), table, chain=reading.chain, out=self.out, inherited=reading.inherited)
 
 
 def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collector) -> None:

@@ -31,3 +31,10 @@ def test_mixed_damage_reports_the_intact_parts_and_one_error_of_the_most_telling
     assert [(e.kind, e.chain) for e in result.errors] == [(kind, ())]
     # an encrypted document is also a DS000 finding (it may hide anything); damage alone is not
     assert [f.rule_id for f in result.findings if f.rule_id == "DS000"] == (["DS000"] if kind == "encrypted" else [])
+
+
+def test_rows_held_back_by_a_table_are_reported_when_a_later_part_is_damaged(tmp_path: pathlib.Path) -> None:
+    result = scan_bytes(built.table_then_damaged_sheet(tmp_path), path="comptes.xlsx")
+    assert [(f.rule_id, f.secret, f.location.cell) for f in result.findings] == [
+        ("DS100", built.TABLE_PASSWORDS[0], "D2"), ("DS100", built.TABLE_PASSWORDS[1], "D3")]
+    assert [(e.kind, e.chain) for e in result.errors] == [("unreadable", ())]
