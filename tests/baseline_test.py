@@ -105,7 +105,7 @@ def test_version_1_baseline_is_refused_with_the_way_out(tmp_path: pathlib.Path) 
 
 
 def test_fingerprint_is_a_salted_slow_hash_of_the_secret() -> None:
-    from docsecrets.engine import fingerprint
+    from docsecrets.identity import fingerprint
     from docsecrets.hashing import SCRYPT_N, SCRYPT_R, slow_hash
 
     assert SCRYPT_N * SCRYPT_R >= 2**15  # 4 MiB a guess: see README, "Baseline"

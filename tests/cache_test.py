@@ -17,7 +17,6 @@ from docsecrets import scan as scan_module
 from docsecrets.cache import Cache
 from docsecrets.cli import cli
 from docsecrets.config import Config
-from docsecrets.engine import normalise_path
 from docsecrets.limits import DEFAULT_LIMITS
 from docsecrets.scan import ScanOptions, scan_file, scan_paths
 from docsecrets.types import ERROR_KINDS, FileError, FileResult
@@ -286,11 +285,6 @@ def test_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Pat
     assert cache_module.default_path() == str(tmp_path / "xdg" / "docsecrets" / "cache.sqlite3")
     monkeypatch.setenv("DOCSECRETS_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_module.default_path() == str(tmp_path / "mine" / "cache.sqlite3")
-
-
-@pytest.mark.parametrize("path", ["notes.txt", "./a/../notes.txt", "/etc/hosts", "sub/dir/x.xlsx", ".."])
-def test_normalise_path_matches_the_engine(path: str) -> None:
-    assert cache_module.normalise_path(path) == normalise_path(path)
 
 
 def test_the_config_key_does_not_depend_on_the_hash_seed() -> None:

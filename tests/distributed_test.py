@@ -85,6 +85,26 @@ def test_shipped_bytes_are_scanned_at_their_root_relative_path(tmp_path: pathlib
     assert outcome.results[0].errors == ()
 
 
+@pytest.mark.parametrize("ship", [False, True], ids=["shared storage", "shipped bytes"])
+def test_a_batch_fingerprints_against_the_clients_root(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                                       ship: bool) -> None:
+    from docsecrets.scan import scan_file
+
+    write_tree(tmp_path / "tree")
+    monkeypatch.chdir(tmp_path)
+    (local,) = scan_file("tree/sub1/d.txt").findings  # a local scan from the client's folder
+    data = (tmp_path / "tree" / "sub1" / "d.txt").read_bytes()
+    batch = Batch(shipped=(("sub1/d.txt", len(data), data),)) if ship else Batch(files=("sub1/d.txt",))
+    if not ship:
+        monkeypatch.chdir(tmp_path / "tree")  # run_batch starts the batch process in the root
+    outcome = scan_batch(batch, settings(tmp_path / "tree", identity_root=str(tmp_path)))
+    (remote,) = outcome.results[0].findings
+    assert (remote.path, remote.fingerprint) == ("sub1/d.txt", local.fingerprint)
+    # without the client's root, the batch's own root: another identity (the bug of issue 15)
+    (own,) = scan_batch(batch, settings(tmp_path / "tree")).results[0].findings
+    assert own.fingerprint != local.fingerprint
+
+
 @pytest.mark.parametrize("path", ["../escape.txt", "/etc/escape.txt", "a/../../escape.txt"])
 def test_a_shipped_path_never_leaves_the_batch_folder(tmp_path: pathlib.Path, path: str) -> None:
     with pytest.raises(distributed.BatchFailed, match="refusing a shipped path"):
@@ -229,6 +249,31 @@ def test_a_baseline_works_through_the_cluster(cluster: str, tmp_path: pathlib.Pa
                               cwd=tmp_path)
     assert code == 1
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [("tree/sub2/e.txt", "DS101")]  # type: ignore
+
+
+@pytest.mark.parametrize("ship", [False, True], ids=["shared storage", "shipped bytes"])
+def test_fingerprints_through_the_cluster_equal_a_local_scans_whatever_the_root(cluster: str, tmp_path: pathlib.Path,
+                                                                              ship: bool) -> None:
+    write_tree(tmp_path / "tree")
+    extra = ("--ship-bytes",) if ship else ()
+    _, local = docsecrets("scan", "tree", cwd=tmp_path)
+    _, remote = docsecrets("scan", "--scheduler", cluster, *extra, "tree", cwd=tmp_path)  # root: tree
+    assert [f["path"] for f in remote["findings"]] == ["a.txt", "b.txt", "c.txt", "sub1/d.txt", "sub2/d.txt"]  # type: ignore
+    assert sorted(f["fingerprint"] for f in remote["findings"]) == \
+        sorted(f["fingerprint"] for f in local["findings"])  # type: ignore[attr-defined]
+    # a baseline made locally, from the parent folder, gates a cluster sweep rooted elsewhere
+    created = subprocess.run([sys.executable, "-m", "docsecrets", "baseline", "create", "tree", "-o", "base.json"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert created.stdout == "wrote 5 findings to base.json\n"
+    for root in (("--root", "tree"), ()):
+        code, report = docsecrets("scan", "--scheduler", cluster, *extra, *root, "--baseline", "base.json", "tree",
+                                  cwd=tmp_path)
+        assert (code, report["findings"]) == (0, [])
+    (tmp_path / "tree" / "sub2" / "e.txt").write_text("password: Zorglub99\n")
+    code, report = docsecrets("scan", "--scheduler", cluster, *extra, "--baseline", "base.json", "tree",
+                              cwd=tmp_path)
+    assert code == 1
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [("sub2/e.txt", "DS101")]  # type: ignore
 
 
 @pytest.mark.shared

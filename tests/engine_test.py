@@ -7,7 +7,8 @@ import zipfile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docsecrets.engine import fingerprint, may_match, redact, scan_bytes, scan_text
+from docsecrets.engine import may_match, scan_bytes, scan_text
+from docsecrets.identity import fingerprint, redact
 from docsecrets.types import Severity
 
 PW = "Labo" + "2019$"

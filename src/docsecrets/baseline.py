@@ -2,7 +2,7 @@
 
 A baseline is JSON with sorted keys, a `version`, and entries keyed by fingerprint. It holds
 the rule, the path, where the finding was, and a review status, never the secret (the
-fingerprint includes a salted scrypt of it: engine.fingerprint). Loading fails loudly: a baseline that cannot be
+fingerprint includes a salted scrypt of it: identity.fingerprint). Loading fails loudly: a baseline that cannot be
 read must never turn into an empty one that lets everything through.
 """
 
@@ -84,7 +84,7 @@ def from_results(results: Iterable[FileResult], previous: Baseline | None = None
 
 
 def _entry(finding: Finding, old: Entry | None) -> Entry:
-    from docsecrets.engine import normalise_path
+    from docsecrets.identity import normalise_path
 
     return Entry(rule=finding.rule_id, path=normalise_path(finding.path), where=finding.location.describe(),
                  severity=str(finding.severity), chain=finding.chain,

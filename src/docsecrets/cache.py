@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from docsecrets import __version__
+from docsecrets.identity import normalise_path
 from docsecrets.types import ERROR_KINDS, ErrorKind, FileError, FileResult, Finding, Location, Severity
 
 log = logging.getLogger(__name__)
@@ -143,13 +144,6 @@ def _distributions() -> list[str]:
         except OSError:
             continue
     return sorted(names)
-
-
-def normalise_path(path: str) -> str:
-    """The path the fingerprints were computed from (engine.normalise_path)."""
-    from docsecrets.paths import normalise
-
-    return normalise(path)
 
 
 class Cache:

@@ -358,7 +358,8 @@ def _render(report: Report, output_format: str, *, color: bool) -> str:
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the sweep on this Dask distributed cluster (pip install 'docsecrets[dask]').")
 @click.option("--root", type=click.Path(file_okay=False, path_type=str),
-              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS).")
+              help="With --scheduler: report paths relative to this folder (default: the common folder of PATHS); "
+                   "fingerprints stay those of a local scan from here.")
 @click.option("--ship-bytes", is_flag=True,
               help="With --scheduler: read files here and send their bytes (workers without the shared storage).")
 @click.option("-q", "--quiet", is_flag=True,
@@ -592,7 +593,7 @@ def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size:
     stage). Unscannable files are listed and exit 1: their findings are not recorded.
     """
     from docsecrets import baseline as baseline_module
-    from docsecrets.engine import normalise_path
+    from docsecrets.identity import normalise_path
     from docsecrets.paths import root_of, set_root
     from docsecrets.report import safe
 
@@ -805,65 +806,66 @@ def hash_value() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--explain", is_flag=True,
               help="Also say how each table's columns were read and why each finding was reported (secrets redacted).")
-def extract(path: str, explain: bool) -> None:
-    """Print the text docsecrets sees in one document, with locations and hidden flags."""
-    from docsecrets.extract import get_extractor
-    from docsecrets.extract.context import Context
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Configuration file (default: .docsecrets.toml in the current folder or a parent).")
+def extract(path: str, explain: bool, config_path: str | None) -> None:
+    """Print the text docsecrets sees in one document, with locations and hidden flags.
+
+    The document is read exactly as `scan` reads it, in one pass: the same walk (docwalk.py), in
+    a reader process under the same limits (size, depth, one byte budget across every member,
+    timeout, memory cap), so what is shown is what the rules saw.
+    """
+    from docsecrets.docwalk import End, Failed, Opened, Read
     from docsecrets.rules.table_password import TableReader
-    from docsecrets.sniff import sniff
-    from docsecrets.types import ExtractError, Member, Row, Segment
+    from docsecrets.scan import ScanOptions, extract_file
+    from docsecrets.types import Row, Segment
 
-    with open(path, "rb") as handle:
-        data = handle.read(DEFAULT_LIMITS.max_file_size + 1)
+    extraction = extract_file(path, options=ScanOptions(jobs=1, config=_load_config(config_path)))
+    readers: dict[tuple[tuple[str, ...], str], TableReader] = {}
 
-    def show(data: bytes, name: str, indent: str) -> None:
-        fmt = sniff(data, name)
-        _echo(f"{indent}# {name}: {fmt}")
-        extractor = get_extractor(fmt)
-        if extractor is None:
-            _echo(f"{indent}  (not read: {fmt})")
-            return
-        readers: dict[str, TableReader] = {}
+    def notes(reader: TableReader, indent: str) -> None:
+        for note in reader.notes:
+            _echo(f"{indent}  ? {note}")
+        reader.notes.clear()
 
-        def notes(reader: TableReader) -> None:
-            for note in reader.notes:
-                _echo(f"{indent}  ? {note}")
-            reader.notes.clear()
-
-        try:
-            for item in extractor(data, Context.for_file(name)):
-                if isinstance(item, Segment):
-                    hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
-                    _echo(f"{indent}{item.location.describe()}{hidden}: {item.text}", newlines=True)
-                elif isinstance(item, Row):
-                    hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
-                    cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
-                                       for c in item.cells)
-                    _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
-                    if explain:
-                        reader = readers.setdefault(item.table, TableReader())
-                        list(reader.read(item))
-                        notes(reader)
-                elif isinstance(item, Member):
-                    show(item.data, item.name, indent + "  ")
-        except ExtractError as exc:
-            _echo(f"{indent}ERROR: {type(exc).__name__}: {exc}")
-        for reader in readers.values():
-            list(reader.flush())
-            notes(reader)
-
-    show(data, path, "")
+    shown: set[tuple[tuple[str, ...], str]] = set()
+    for event in extraction.events:
+        indent = "  " * len(event.chain)
+        if isinstance(event, Read):
+            item = event.item
+            hidden = f" [hidden: {item.hidden}]" if item.hidden else ""
+            if isinstance(item, Segment):
+                _echo(f"{indent}{item.location.describe()}{hidden}: {item.text}", newlines=True)
+            elif isinstance(item, Row):
+                cells = " | ".join(f"{c.ref or c.column}={c.text}" + (f" [hidden: {c.hidden}]" if c.hidden else "")
+                                   for c in item.cells)
+                _echo(f"{indent}{item.location.describe()}{hidden}: {cells}")
+                if explain:
+                    reader = readers.setdefault((event.chain, item.table), TableReader())
+                    list(reader.read(item))
+                    notes(reader, indent)
+        elif isinstance(event, Opened):
+            _echo(f"{indent}# {event.name}: {event.fmt}")
+            if not event.reading:
+                _echo(f"{indent}  (not read: {event.fmt})")
+        elif isinstance(event, End):
+            for key in [key for key in readers if key[0] == event.chain]:
+                reader = readers.pop(key)
+                list(reader.flush())
+                notes(reader, indent)
+        elif isinstance(event, Failed):
+            shown.add((event.chain, event.message))
+            _echo(f"{indent}ERROR ({event.kind}): {event.message}")
+    result = extraction.result
+    for error in result.errors:  # what the walk did not say: the file's size, a timeout, the findings cap
+        if (error.chain, error.error) not in shown:
+            _echo(f"{'  ' * len(error.chain)}ERROR ({error.kind}): {error.error}")
     if explain:
-        from docsecrets.engine import scan_bytes
-
-        result = scan_bytes(data, path=path)
         click.echo(f"# findings: {len(result.findings)}")
         for finding in result.findings:
             where = "/".join((*finding.chain, finding.location.describe()))
             _echo(f"{where}: {finding.rule_id} {finding.rule_name} {finding.redacted} "
                   f"[{finding.confidence}]: {finding.description}")
-        for error in result.errors:
-            _echo(f"error: {error.error}")
 
 
 def _echo(text: str, *, newlines: bool = False) -> None:

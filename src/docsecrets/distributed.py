@@ -14,7 +14,10 @@ client as new units, so a huge subtree spreads over the cluster instead of one s
 With `ship_bytes` (workers without the shared storage) the client walks and reads, and each
 batch carries the bytes of up to `batch_files` files or `batch_bytes`.
 
-Paths in results (and so in fingerprints) are relative to the root, the same on every node.
+Paths in results are relative to the root, the same on every node. Fingerprints are computed
+against the client's identity root (its baseline's root, else its current folder: what a local
+scan would use), sent with every batch, so a finding has the same fingerprint locally and through
+the cluster, whichever node read it and whether its bytes were shipped.
 Raw secrets leave a worker only when the user asked for them (`--show-secrets`).
 A batch whose worker died is submitted once more; a second failure reports each of its files
 (or folders) as unscannable with the reason. Losing the scheduler is fatal (DistributedError).
@@ -84,6 +87,8 @@ class Settings:
 
     root: str  # absolute; the batch process runs there (shared storage at the same path on every node)
     options: ScanOptions
+    # absolute; the folder fingerprint paths are relative to (None: root); see the module docstring
+    identity_root: str | None = None
     show_secrets: bool = False
     batch_files: int = BATCH_FILES
     version: str = __version__  # the client's: a worker running another docsecrets refuses the batch
@@ -152,6 +157,18 @@ def _batch_main() -> int:
 
 def scan_batch(batch: Batch, settings: Settings) -> Outcome:
     """Walk and scan one batch in this process (its readers are forked children, as locally)."""
+    from docsecrets.paths import current_base, current_root, set_root
+
+    before = current_root(), current_base()
+    # root-relative paths, whatever the current folder (shipped bytes land in a temporary one)
+    set_root(settings.identity_root or settings.root, base=settings.root)
+    try:
+        return _scan_batch(batch, settings)
+    finally:
+        set_root(before[0], base=before[1])
+
+
+def _scan_batch(batch: Batch, settings: Settings) -> Outcome:
     if batch.shipped:
         with tempfile.TemporaryDirectory(prefix="docsecrets-batch-") as folder:
             here = os.getcwd()
@@ -244,7 +261,11 @@ def scan_cluster(paths: Sequence[str], *, scheduler: str | Any, options: ScanOpt
     root_abs = os.path.abspath(root) if root is not None else default_root(paths)
     if not os.path.isdir(root_abs):
         raise DistributedError(f"--root {root_abs} is not a folder")
-    settings = Settings(root=root_abs, options=options, show_secrets=show_secrets, batch_files=batch_files)
+    from docsecrets.paths import current_root
+
+    # the fingerprint root a local scan would use here: the baseline's (cli._use_baseline), else this folder
+    settings = Settings(root=root_abs, options=options, show_secrets=show_secrets, batch_files=batch_files,
+                        identity_root=current_root() or os.getcwd())
     results: list[FileResult] = []
 
     def collect(result: FileResult) -> None:

@@ -1,4 +1,4 @@
-"""One document in, findings and errors out: sniff -> extract -> rules -> findings.
+"""One document in, findings and errors out: the walk's events (docwalk.py) -> rules -> findings.
 
 This runs inside a worker process (see scan.py), which adds the wall-clock and memory
 limits; everything here is single-threaded and returns plain data.
@@ -6,19 +6,16 @@ limits; everything here is single-threaded and returns plain data.
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from docsecrets.extract import get_extractor
-from docsecrets.hashing import slow_hash
+from docsecrets.docwalk import Begin, Closed, End, Event, Failed, Hit, Opened, Read, drive, walk
 from docsecrets.extract.context import Context
+from docsecrets.identity import fingerprint, redact
 from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
-from docsecrets.packs import PACK_FORMATS, PackHit, TableObserver
+from docsecrets.packs import PackHit, TableObserver
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
 from docsecrets.rules.base import Priority
 from docsecrets.rules.ruleset import DEFAULT, RuleSet, ruleset_for
@@ -26,25 +23,17 @@ from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
 from docsecrets.rules.split_blocks import KeyJoiner, unwrapped
 from docsecrets.rules.web_root import sql_rows, sql_schema
-from docsecrets.sniff import DOCUMENT_SUFFIXES, reads_as_text, sniff, suffix_of
 from docsecrets.types import (
     Cell,
-    EncryptedError,
     ErrorKind,
-    ExtractError,
     FileError,
     FileResult,
     Finding,
-    Item,
-    LimitExceeded,
     Location,
-    Member,
     Row,
     Segment,
     Severity,
 )
-
-log = logging.getLogger(__name__)
 
 _QUOTES = "\"'`"
 
@@ -82,57 +71,6 @@ def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match
         kept.append(match)
     kept.sort(key=lambda m: m.start)
     return kept
-
-
-SHORT_SECRET = 12  # below this many characters nothing of a secret is shown, not even its length
-_MASK = "********"
-_KEY_HEADERS = ("-----BEGIN ", "PuTTY-User-Key-File-", "---- BEGIN SSH2")
-
-def redact(secret: str) -> str:
-    """What a report may show of a secret: never a character of a short one, never its length.
-
-    Under 12 characters: a fixed mask. Longer: the first and last two characters ('Ur…3!').
-    A key block: the start of its first line when that line is a header ('-----BEGIN RSA PRIVATE KEY-----…').
-    """
-    if not secret:
-        return ""
-    if len(secret) < SHORT_SECRET:
-        return _MASK
-    if "\n" in secret:
-        first = secret.split("\n", 1)[0].strip()
-        if first.startswith(_KEY_HEADERS):
-            return first[:40] + "…"
-        return secret[:2] + "…"
-    return secret[:2] + "…" + secret[-2:]
-
-
-def fingerprint(rule_id: str, path: str, chain: tuple[str, ...], secret: str) -> str:
-    """Stable identity of a finding: no location, so inserting rows does not change it.
-
-    sha256(rule, path, chain, scrypt(secret, salt=sha256(path, chain))): the salt ties the slow
-    hash to one file, so no table computed in advance applies and each finding costs its own
-    search; the scrypt result is memoised, so one value in one file costs once per process.
-    """
-    where = _salt(normalise_path(path), chain)
-    digest = hashlib.sha256()
-    for part in (rule_id.encode("utf-8"), where, slow_hash(secret, where)):
-        digest.update(part)
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-def _salt(path: str, chain: tuple[str, ...]) -> bytes:
-    digest = hashlib.sha256(b"docsecrets fingerprint v2\x00")
-    for part in (path, *chain):
-        digest.update(part.encode("utf-8", "surrogateescape"))
-        digest.update(b"\x00")
-    return digest.digest()
-
-
-def normalise_path(path: str) -> str:
-    from docsecrets.paths import normalise
-
-    return normalise(path)
 
 
 @dataclass(slots=True)
@@ -177,18 +115,30 @@ class _Collector:
         self.errors.append(FileError(path=self.path, error=message, chain=chain, kind=kind))
 
 
-def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None) -> FileResult:
-    """Scan one top-level file already read into memory."""
+def scan_bytes(data: bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None,
+               tap: Callable[[Event], None] | None = None) -> FileResult:
+    """Scan one top-level file already read into memory; `tap` sees every event of the walk first."""
     config = config or Config()
     out = _Collector(path=path, config=config, rules=ruleset_for(config), max_findings=limits.max_findings)
     ctx = Context.for_file(path, limits)
-    fmt = _scan_document(data, name=path, chain=(), depth=0, ctx=ctx, out=out, inherited=None)
+    reader = _Reader(out, ctx.limits)
+    handle = reader.handle if tap is None else _tapped(tap, reader.handle)
+    fmt = drive(walk(data, name=path, ctx=ctx, pack_reader=out.rules.document_reader if out.rules.packs else None),
+                handle)
     findings = tuple(sorted(out.findings.values(), key=Finding.sort_key))
     # Belt and braces: a reader's message that still quotes a value found in this file loses it.
     secrets = sorted({f.secret for f in findings if len(f.secret) >= 4}, key=len, reverse=True)
     errors = tuple(replace(e, error=_scrubbed(e.error, *secrets)) if any(s in e.error for s in secrets) else e
                    for e in out.errors)
     return FileResult(path=path, findings=findings, errors=errors, format=fmt, size=len(data))
+
+
+def _tapped(tap: Callable[[Event], None], handle: Callable[[Event], None]) -> Callable[[Event], None]:
+    def both(event: Event) -> None:
+        tap(event)
+        handle(event)
+
+    return both
 
 
 def _scrubbed(text: str, *secrets: str) -> str:
@@ -199,62 +149,101 @@ def _scrubbed(text: str, *secrets: str) -> str:
     return text
 
 
-def _scan_document(data: bytes, *, name: str, chain: tuple[str, ...], depth: int, ctx: Context,
-                   out: _Collector, inherited: str | None) -> str:
-    fmt = sniff(data, name)
-    suffix = suffix_of(name)
-    if fmt == "empty":
-        if suffix in DOCUMENT_SUFFIXES:
-            out.error(f"empty file: a .{suffix} document cannot be 0 bytes", chain=chain, kind="unreadable")
-        return fmt
-    if fmt == "binary":
-        if suffix in DOCUMENT_SUFFIXES:
-            out.error(f"not a readable .{suffix} document: its content matches no known format",
-                      chain=chain, kind="unreadable")
-        return fmt
-    pack_reader = out.rules.document_reader(fmt) if out.rules.packs else None
-    extractor = get_extractor(fmt) if pack_reader is None else None
-    if extractor is None and pack_reader is None:
-        if fmt not in PACK_FORMATS:  # a DICOM file without the health pack: passed over like an image
-            out.error(f"{fmt} documents are not read yet", chain=chain, kind="unsupported")
-        return fmt
-    observers = out.rules.observers() if out.rules.packs else []
-    try:
-        if pack_reader is not None:
-            for hit in pack_reader(data, ctx):
-                _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
-        if extractor is not None:
-            _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited,
-                     fmt=fmt, observers=observers)
-    except EncryptedError as exc:
-        out.error(f"unscannable: encrypted: {exc}", chain=chain, kind="encrypted")
-        out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=chain, hidden=inherited,
-                description=f"encrypted: {exc}", priority=Priority.NONE)
-    except LimitExceeded as exc:
-        out.error(f"unscannable: limit exceeded: {exc}", chain=chain, kind="limit")
-    except ExtractError as exc:
-        # A text file that only looked like a PDF, RTF, tar...: read as text, so no error. A file
-        # named as a document (.pdf, .xlsx...) keeps its parse failure: it is a damaged document.
-        if fmt != "text" and suffix not in DOCUMENT_SUFFIXES and _read_as_text(
-                data, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited):
-            return "text"
-        out.error(f"unscannable: {exc}", chain=chain, kind="unreadable")
-    except RecursionError:
-        out.error(f"unscannable: {fmt} structure nested too deeply (recursion limit)", chain=chain, kind="limit")
-    except MemoryError:
-        out.error(f"unscannable: memory limit exceeded while reading the {fmt} document", chain=chain,
-                  kind="memory")
-    except Exception as exc:  # a reader bug must cost one file, never the sweep
-        log.debug("reader crashed on %s", name, exc_info=True)
-        # the library's message may quote the document: the reader and the exception type only
-        out.error(f"unscannable: internal error in the {fmt} reader: {type(exc).__name__}",
-                  chain=chain, kind="internal")
-    for observer in observers:  # tables read before a failure are still reported
-        for hit in observer.finish():
-            _add_pack_hit(hit, chain=chain, out=out, inherited=inherited)
-            if hit.pages:
-                _fold_pages(hit.pages, chain=chain, out=out)
-    return fmt
+@dataclass(slots=True)
+class _Document:
+    """One document being read: the packs' table observers, told its rows, finished when it closes."""
+
+    chain: tuple[str, ...]
+    inherited: str | None
+    observers: list[TableObserver]
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One reader's items: tables, SQL schema and key pieces carried from one item to the next."""
+
+    chain: tuple[str, ...]
+    fmt: str
+    observers: list[TableObserver]
+    inherited: str | None
+    tables: dict[str, TableReader] = field(default_factory=dict)
+    sql_tables: dict[str, list[str]] = field(default_factory=dict)  # CREATE TABLE columns, for later INSERTs
+    keys: KeyJoiner = field(default_factory=KeyJoiner)  # a private key cut into one paragraph or cell per line
+
+
+class _Reader:
+    """The rules over the events of docwalk.walk (see there for their order)."""
+
+    def __init__(self, out: _Collector, limits: Limits) -> None:
+        self.out, self.limits = out, limits
+        self.documents: list[_Document] = []
+        self.readings: list[_Reading] = []
+
+    def handle(self, event: Event) -> None:
+        out = self.out
+        if isinstance(event, Read):
+            reading = self.readings[-1]
+            item, chain, inherited = event.item, event.chain, event.inherited
+            if isinstance(item, Segment):
+                _scan_joined(reading.keys.feed(item.text, item.location, item.hidden or inherited), chain=chain,
+                             out=out)
+                _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=self.limits)
+                if reading.fmt == "text" and ("CREATE" in item.text or reading.sql_tables):
+                    _scan_sql_block(item, reading.sql_tables, chain=chain, out=out, inherited=inherited)
+            else:
+                filled = [c for c in item.cells if c.text.strip()]
+                piece = filled[0] if len(filled) == 1 else None
+                _scan_joined(reading.keys.feed(piece.text if piece else "", _cell_location(item, piece or item.cells[0])
+                                               if item.cells else item.location, item.hidden or inherited),
+                             chain=chain, out=out)
+                # a row an observer reports as part of a whole table skips the packs' own text rules
+                whole = [observer.row(item) for observer in reading.observers] if reading.observers else ()
+                _scan_row(item, reading.tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
+                          chain=chain, out=out, inherited=inherited,
+                          rules=out.rules.base_rules if any(whole) else None)
+        elif isinstance(event, Opened):
+            if event.reading:
+                self.documents.append(_Document(event.chain, event.inherited,
+                                                out.rules.observers() if out.rules.packs else []))
+        elif isinstance(event, Begin):
+            self._abandon(event.chain, flush=False)  # a format that failed to parse, read again as text
+            document = self.documents[-1]
+            self.readings.append(_Reading(event.chain, event.fmt, document.observers if event.observed else [],
+                                          document.inherited))
+        elif isinstance(event, Hit):
+            _add_pack_hit(event.hit, chain=event.chain, out=out, inherited=event.inherited)
+        elif isinstance(event, End):
+            self._flush(self.readings.pop())
+        elif isinstance(event, Failed):
+            self._abandon(event.chain, flush=True)
+            out.error(event.message, chain=event.chain, kind=event.kind)
+            if event.encrypted is not None:
+                out.add(rule=UNSCANNABLE, secret="", location=Location(), chain=event.chain, hidden=event.inherited,
+                        description=f"encrypted: {event.encrypted}", priority=Priority.NONE)
+        elif isinstance(event, Closed):
+            while self.documents and self.documents[-1].chain[:len(event.chain)] == event.chain:
+                document = self.documents.pop()
+                if document.chain != event.chain:
+                    continue  # left by an error: its parent's Failed said so
+                for observer in document.observers:  # tables read before a failure are still reported
+                    for hit in observer.finish():
+                        _add_pack_hit(hit, chain=event.chain, out=out, inherited=document.inherited)
+                        if hit.pages:
+                            _fold_pages(hit.pages, chain=event.chain, out=out)
+
+    def _abandon(self, chain: tuple[str, ...], *, flush: bool) -> None:
+        """Readings at or under `chain` that a failure cut short. `flush`: the rows they read are
+        still decided and reported (the findings of the intact parts of a damaged document);
+        else dropped (a misread format, read again as text)."""
+        while self.readings and self.readings[-1].chain[:len(chain)] == chain:
+            reading = self.readings.pop()
+            if flush:
+                self._flush(reading)
+
+    def _flush(self, reading: _Reading) -> None:
+        _scan_joined(reading.keys.flush(), chain=reading.chain, out=self.out)
+        for table in reading.tables.values():  # tables still buffering rows to decide a column
+            _emit_table_hits(list(table.flush()), table, chain=reading.chain, out=self.out, inherited=reading.inherited)
 
 
 def _fold_pages(pages: frozenset[int], *, chain: tuple[str, ...], out: _Collector) -> None:
@@ -269,61 +258,6 @@ def _add_pack_hit(hit: PackHit, *, chain: tuple[str, ...], out: _Collector, inhe
     out.add(rule=hit.rule, secret=hit.secret, location=hit.location, chain=chain, hidden=hit.hidden or inherited,
             description=hit.description, priority=Priority.TABLE, severity=hit.severity,
             confidence=hit.confidence, identity=hit.identity)
-
-
-def _consume(items: Iterable[Item], *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
-             inherited: str | None, fmt: str = "text", observers: Sequence[TableObserver] = ()) -> None:
-    tables: dict[str, TableReader] = {}
-    sql_tables: dict[str, list[str]] = {}  # CREATE TABLE columns of an SQL dump, for INSERTs in later blocks
-    keys = KeyJoiner()  # a private key cut into one paragraph or cell per line
-    for item in items:
-        if isinstance(item, Segment):
-            _scan_joined(keys.feed(item.text, item.location, item.hidden or inherited), chain=chain, out=out)
-            _scan_segment(item, chain=chain, out=out, inherited=inherited, limits=ctx.limits)
-            if fmt == "text" and ("CREATE" in item.text or sql_tables):
-                _scan_sql_block(item, sql_tables, chain=chain, out=out, inherited=inherited)
-        elif isinstance(item, Row):
-            filled = [c for c in item.cells if c.text.strip()]
-            piece = filled[0] if len(filled) == 1 else None
-            _scan_joined(keys.feed(piece.text if piece else "", _cell_location(item, piece or item.cells[0])
-                                   if item.cells else item.location, item.hidden or inherited),
-                         chain=chain, out=out)
-            # a row an observer reports as part of a whole table skips the packs' own text rules
-            whole = [observer.row(item) for observer in observers] if observers else ()
-            _scan_row(item, tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
-                      chain=chain, out=out, inherited=inherited, rules=out.rules.base_rules if any(whole) else None)
-        elif isinstance(item, Member):
-            _scan_member(item, chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
-    _scan_joined(keys.flush(), chain=chain, out=out)
-    for reader in tables.values():  # tables still buffering rows to decide a column
-        _emit_table_hits(list(reader.flush()), reader, chain=chain, out=out, inherited=inherited)
-
-
-def _read_as_text(data: bytes, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
-                  inherited: str | None) -> bool:
-    """The fallback when a sniffed format fails to parse: magic bytes can sit in a text file
-    ('%PDF-' quoted in a note). True when the bytes are text and the text reader read them."""
-    if not reads_as_text(data):
-        return False
-    extractor = get_extractor("text")
-    if extractor is None:  # pragma: no cover - the text reader is always registered
-        return False
-    try:
-        _consume(extractor(data, ctx), chain=chain, depth=depth, ctx=ctx, out=out, inherited=inherited)
-    except ExtractError:
-        return False
-    return True
-
-
-def _scan_member(member: Member, *, chain: tuple[str, ...], depth: int, ctx: Context, out: _Collector,
-                 inherited: str | None) -> None:
-    child_chain = (*chain, member.name)
-    if depth + 1 > ctx.limits.max_depth:
-        out.error(f"unscannable: nested deeper than {ctx.limits.max_depth} levels", chain=child_chain,
-                  kind="limit")
-        return
-    _scan_document(member.data, name=member.name, chain=child_chain, depth=depth + 1, ctx=ctx, out=out,
-                   inherited=member.hidden or inherited)
 
 
 def _scan_segment(segment: Segment, *, chain: tuple[str, ...], out: _Collector, inherited: str | None,

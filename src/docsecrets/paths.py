@@ -7,6 +7,10 @@ to the current folder. So `docsecrets scan --baseline repo/.docsecrets-baseline.
 from the parent folder, or a scan from a subfolder, matches the entries the hook recorded at
 the repository's root. Worker processes get the root from the pool (a fork-server worker
 inherits nothing from the parent).
+
+On a Dask worker (distributed.py) the files are named relative to the sweep's root and may sit
+elsewhere (shipped bytes land in a temporary folder): `base` says which folder they are relative
+to, so the identity is the one the client would compute (identity.normalise_path).
 """
 
 from __future__ import annotations
@@ -14,17 +18,25 @@ from __future__ import annotations
 import os
 
 _root: str | None = None
+_base: str | None = None
 
 
-def set_root(folder: str | None) -> None:
-    """Express paths relative to `folder` (None: the current folder)."""
-    global _root
+def set_root(folder: str | None, *, base: str | None = None) -> None:
+    """Express paths relative to `folder` (None: the current folder); relative paths name files
+    under `base` (None: the current folder)."""
+    global _root, _base
     _root = os.path.abspath(folder) if folder is not None else None
+    _base = os.path.abspath(base) if base is not None else None
 
 
 def current_root() -> str | None:
     """The folder set by set_root, handed to worker processes that do not inherit it."""
     return _root
+
+
+def current_base() -> str | None:
+    """The folder relative paths are resolved from (set_root's `base`; None: the current folder)."""
+    return _base
 
 
 def root_of(baseline_path: str | None) -> str | None:
@@ -46,14 +58,3 @@ def _work_tree(start: str) -> str | None:
             return None
         current = parent
 
-
-def normalise(path: str) -> str:
-    if "://" in path:  # a crawled URL is not a file path: kept as is
-        return path
-    try:
-        rel = os.path.relpath(path, _root) if _root is not None else os.path.relpath(path)
-        if not rel.startswith(".."):
-            path = rel
-    except ValueError:  # another drive on Windows
-        pass
-    return path.replace(os.sep, "/")

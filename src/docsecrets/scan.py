@@ -33,6 +33,7 @@ from docsecrets.walk import DEFAULT_EXCLUDES, iter_files
 
 if TYPE_CHECKING:
     from docsecrets.cache import Cache
+    from docsecrets.docwalk import Event
 
 ResultCallback = Callable[[FileResult], None]
 STDIN = "-"
@@ -56,11 +57,40 @@ class _Task:
     path: str
     identity: tuple[int, int] | None = None  # what the walk saw; another file there is not read
     follow: bool = True  # False: the walk saw a regular file, so a symlink there now is refused
+    extract: bool = False  # send back what was read too (an Extraction), for `docsecrets extract`
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What `docsecrets extract` shows: the walk's events and the scan made from them, in one pass."""
+
+    events: tuple[Event, ...]
+    result: FileResult
+
+
+def extract_file(path: str, *, options: ScanOptions = ScanOptions()) -> Extraction:
+    """Scan one file as `scan_paths` does (in a reader process under the timeout and memory cap,
+    unless options.isolate is False) and keep every event of its walk."""
+    if not options.isolate:
+        return _extract_task(_Task(path, extract=True), options.limits, options.config)
+    outcome: list[Extraction | FileResult] = []
+    _Pool(dataclasses.replace(options, jobs=1)).run([_Task(path, extract=True)], outcome.append)
+    (done,) = outcome
+    return done if isinstance(done, Extraction) else Extraction(events=(), result=done)
+
+
+def _extract_task(task: _Task, limits: Limits, config: Config) -> Extraction:
+    events: list[Event] = []
+    result = scan_file(task.path, limits, config, identity=task.identity, follow=task.follow, tap=events.append)
+    return Extraction(events=tuple(events), result=result)
 
 
 def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None = None, *,
-              identity: tuple[int, int] | None = None, follow: bool = True, stdin_fd: int = 0) -> FileResult:
-    """Read one regular file (or `-`: standard input) and scan it, in the current process."""
+              identity: tuple[int, int] | None = None, follow: bool = True, stdin_fd: int = 0,
+              tap: Callable[[Event], None] | None = None) -> FileResult:
+    """Read one regular file (or `-`: standard input) and scan it, in the current process.
+
+    `tap` sees every event of the document walk (docwalk.py) before the rules do."""
     from docsecrets.engine import scan_bytes  # the engine pulls in the rules: workers pay, not the CLI
 
     if path == STDIN:
@@ -92,7 +122,8 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
                 from docsecrets.sniff import sniff
 
                 if sniff(head, path) == "binary":
-                    return replace(scan_bytes(head, path=path, limits=limits, config=config), size=info.st_size)
+                    return replace(scan_bytes(head, path=path, limits=limits, config=config, tap=tap),
+                                   size=info.st_size)
             if info.st_size > limits.max_file_size:
                 return _error_result(path, f"unscannable: {info.st_size:,} bytes is over the size limit "
                                            f"({limits.max_file_size:,}; see --max-file-size)", "limit")
@@ -101,7 +132,7 @@ def scan_file(path: str, limits: Limits = DEFAULT_LIMITS, config: Config | None 
         return _error_result(path, f"cannot read: {exc.strerror or exc}", "unreadable")
     finally:
         os.close(fd)
-    return scan_bytes(data, path=path, limits=limits, config=config)
+    return scan_bytes(data, path=path, limits=limits, config=config, tap=tap)
 
 
 def _scan_stdin(fd: int, limits: Limits, config: Config | None) -> FileResult:
@@ -287,14 +318,14 @@ def _own_report(path: str) -> bool:
 def _allowlisted(path: str, patterns: tuple[str, ...]) -> bool:
     if not patterns:
         return False
-    from docsecrets.engine import normalise_path
+    from docsecrets.identity import normalise_path
 
     normal = normalise_path(path)
     return any(fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
 def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: list[Connection], parent: int,
-                 stdin_fd: int, root: str | None = None) -> None:
+                 stdin_fd: int, root: str | None = None, base: str | None = None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (and kills us), so no
     # worker prints a traceback. The parent's own handlers were copied by fork: drop them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -305,7 +336,7 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
     # a fork-server worker does not inherit the parent's globals: the folder fingerprints are relative to
     from docsecrets.paths import set_root
 
-    set_root(root)
+    set_root(root, base=base)
     for other in inherited:  # the parent's ends of our pipe and of earlier workers' pipes
         other.close()
     # Whatever a reader library prints must never reach the report on standard output
@@ -332,8 +363,11 @@ def _worker_main(conn: Connection, limits: Limits, config: Config, inherited: li
             return
         path = task.path
         try:
+            result: FileResult | Extraction
             if isinstance(task, BytesTask):
                 result = _scan_task(task, limits, config)
+            elif task.extract:
+                result = _extract_task(task, limits, config)
             else:
                 result = scan_file(path, limits, config, identity=task.identity, follow=task.follow,
                                    stdin_fd=stdin_fd)
@@ -422,7 +456,7 @@ class _Pool:
         return multiprocessing.get_context()
 
     def _spawn(self) -> _Worker:
-        from docsecrets.paths import current_root
+        from docsecrets.paths import current_base, current_root
 
         ctx = self._context()
         parent, child = ctx.Pipe()
@@ -433,7 +467,7 @@ class _Pool:
             else _InheritedFd(self.stdin_fd)
         process = ctx.Process(target=_worker_main, daemon=True,
                               args=(child, self.options.limits, self.options.config, inherited, os.getpid(),
-                                    stdin, current_root()))
+                                    stdin, current_root(), current_base()))
         # no signal between the fork and the worker's own handlers: it would run the parent's
         # handler in the child (a traceback on Ctrl-C)
         masked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
@@ -445,7 +479,7 @@ class _Pool:
         child.close()
         return _Worker(process=process, conn=parent)
 
-    def run(self, tasks: Iterable[Task], collect: ResultCallback) -> None:
+    def run(self, tasks: Iterable[Task], collect: Callable[[Any], None]) -> None:
         """Feed `tasks` to the workers as the iterator yields them; no worker starts before the first."""
         source = iter(tasks)
         first = next(source, None)

@@ -168,12 +168,12 @@ def test_truncated_tar_yields_what_it_can_then_raises():
         next(gen)
 
 
-def test_tar_member_over_the_part_limit():
-    data = make_tar({"big.bin": b"x" * 3000, "small.txt": b"ok"})
+def test_tar_member_over_the_part_limit_stops_the_archive():
+    data = make_tar({"small.txt": b"ok", "big.bin": b"x" * 3000, "after.txt": b"never read"})
     gen = extract(data, Context.for_file("x.tar", Limits(max_part_size=1000)))
     assert next(gen).name == "small.txt"
     with pytest.raises(LimitExceeded, match="'big.bin' declares 3,000 bytes"):
-        next(gen)
+        next(gen)  # a limit stops the file at once (common.partial): after.txt is not read
 
 
 def test_tar_member_count_limit():

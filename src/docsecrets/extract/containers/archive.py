@@ -87,7 +87,7 @@ def _zip_members(data: bytes, ctx: Context) -> Iterator[Item]:
         try:
             payload = archive.read_entry(info)
         except ExtractError as exc:
-            keep_going(exc, ctx, problems)
+            keep_going(problems, exc)
             continue
         yield Member(name=name, data=payload)
     if encrypted:
@@ -130,7 +130,7 @@ def _tar_members(data: bytes, ctx: Context) -> Iterator[Item]:
             try:
                 payload = _read_tar_member(tar, member, ctx)
             except ExtractError as exc:
-                keep_going(exc, ctx, problems)
+                keep_going(problems, exc)
                 continue
             yield Member(name=name, data=payload)
     raise_collected(problems)
@@ -311,7 +311,7 @@ def _7z_members(data: bytes, ctx: Context) -> Iterator[Item]:
                 archive.reset()
                 products = _7z_read(archive, batch, ctx)
             except ExtractError as exc:
-                keep_going(exc, ctx, problems)
+                keep_going(problems, exc)
                 continue
             except Exception as exc:
                 problems.append(ExtractError(f"7z members {_names([labels[t] for t in batch])} are damaged: "

@@ -69,7 +69,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         try:
             yield from _part_items(part, number, counts, ctx)
         except ExtractError as exc:
-            keep_going(exc, ctx, problems)
+            keep_going(problems, exc)
         except Exception as exc:  # the email package's header and payload parsers on garbage
             problems.append(ExtractError(f"MIME part {number} is unreadable: {reason(exc)}"))
     raise_collected(problems)

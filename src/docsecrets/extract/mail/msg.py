@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from docsecrets.extract.common.partial import keep_going, raise_collected
+from docsecrets.extract.common.partial import guarded, guarded_call, raise_collected
 from docsecrets.extract.context import Context
 from docsecrets.extract.mail.eml import (
     ATTACHMENT,
@@ -140,19 +140,18 @@ class _Store:
 
 def _message(store: _Store, prefix: tuple[str, ...], *, label: str, hidden: str | None, depth: int,
              problems: list[ExtractError]) -> Iterator[Item]:
-    ctx = store.ctx
     # The properties header is 32 bytes in a top-level message, 24 in an attached one.
-    fixed = _guarded_value(lambda: store.fixed(prefix, 24 if prefix else 32), {}, ctx, problems)
+    fixed = guarded_call(problems, lambda: store.fixed(prefix, 24 if prefix else 32)) or {}
     codec = codepage_codec(_long(fixed.get(0x3FDE)) or _long(fixed.get(0x3FFD)))
     kind = store.text(prefix, "001A", codec).upper()
-    yield from _guarded(_headers(store, prefix, fixed, codec, label=label, hidden=hidden), ctx, problems)
-    yield from _guarded(_bodies(store, prefix, codec, label=label, hidden=hidden), ctx, problems)
+    yield from guarded(problems, _headers(store, prefix, fixed, codec, label=label, hidden=hidden))
+    yield from guarded(problems, _bodies(store, prefix, codec, label=label, hidden=hidden))
     if kind.startswith("IPM.NOTE.SMIME") and "MULTIPARTSIGNED" not in kind:
         problems.append(EncryptedError(f"{label}S/MIME encrypted or opaque-signed message: body not readable"))
         return
     for number, path in enumerate(store.children(prefix, _ATTACH), start=1):
-        yield from _guarded(_attachment(store, path, number, codec, label=label, depth=depth,
-                                        signed="MULTIPARTSIGNED" in kind, problems=problems), ctx, problems)
+        yield from guarded(problems, _attachment(store, path, number, codec, label=label, depth=depth,
+                                                 signed="MULTIPARTSIGNED" in kind, problems=problems))
 
 
 def _headers(store: _Store, prefix: tuple[str, ...], fixed: dict[int, bytes], codec: str, *,
@@ -271,22 +270,6 @@ def decompress_rtf(data: bytes, limit: int) -> bytes:
                 write = (write + 1) & 0xFFF
                 pos += 1
     return bytes(out[:raw_size])
-
-
-def _guarded(items: Iterator[Item], ctx: Context, problems: list[ExtractError]) -> Iterator[Item]:
-    """Yield what a step can read; note its failure and let the next step run."""
-    try:
-        yield from items
-    except ExtractError as exc:
-        keep_going(exc, ctx, problems)
-
-
-def _guarded_value(read: Any, default: Any, ctx: Context, problems: list[ExtractError]) -> Any:
-    try:
-        return read()
-    except ExtractError as exc:
-        keep_going(exc, ctx, problems)
-        return default
 
 
 def _long(value: bytes | None) -> int | None:

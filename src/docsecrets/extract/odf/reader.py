@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.common.partial import guarded, guarded_call, raise_collected
 from docsecrets.extract.common.reason import reason
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
@@ -28,7 +29,7 @@ from docsecrets.extract.odf.names import (qname, COLUMN, FORMS, NAMED_EXPRESSION
                                           TOP_LEVEL)
 from docsecrets.extract.odf.state import Shared
 from docsecrets.extract.odf.values import all_text, document_kind
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import EncryptedError, ExtractError, Item, Location, Member, Segment
 
 
 # Every element a spreadsheet's events are needed for (see _stream).
@@ -68,7 +69,7 @@ def _flat(data: bytes, ctx: Context) -> Iterator[Item]:
 
 def _package(data: bytes, ctx: Context) -> Iterator[Item]:
     archive = SafeZip(data, ctx)
-    problems: list[str] = []
+    problems: list[ExtractError] = []
     encrypted = _encrypted_parts(archive, problems)
     if "content.xml" in encrypted or (encrypted and not archive.has("content.xml")):
         raise EncryptedError("password-protected OpenDocument (content.xml is encrypted)")
@@ -94,9 +95,8 @@ def _package(data: bytes, ctx: Context) -> Iterator[Item]:
                 raise ExtractError("content.xml has no office:body")
     yield from _package_files(archive, objects, encrypted, problems)
     if encrypted:
-        raise EncryptedError(f"encrypted parts left unread: {', '.join(sorted(encrypted))}")
-    if problems:
-        raise ExtractError("; ".join(problems))
+        problems.insert(0, EncryptedError(f"encrypted parts left unread: {', '.join(sorted(encrypted))}"))
+    raise_collected(problems, most=None)
 
 
 def _stream(doc: Doc, source: IO[bytes]) -> Iterator[Item]:
@@ -106,26 +106,25 @@ def _stream(doc: Doc, source: IO[bytes]) -> Iterator[Item]:
     return doc.feed(_xml.iterparse(source, events=("start", "end"), tags=tags), prune=True)
 
 
-def _part(archive: SafeZip, name: str, doc: Doc, problems: list[str]) -> Iterator[Item]:
-    """A part whose damage should not hide the rest of the document."""
-    try:
-        yield from _stream(doc, archive.open(name))
-    except LimitExceeded:
-        raise
-    except ExtractError as exc:
-        problems.append(f"{name} unreadable: {reason(exc)}")
+def _part(archive: SafeZip, name: str, doc: Doc, problems: list[ExtractError]) -> Iterator[Item]:
+    """A part whose damage should not hide the rest of the document (common.partial's policy)."""
+    return guarded(problems, _opened(archive, name, doc), _unreadable(name))
 
 
-def _encrypted_parts(archive: SafeZip, problems: list[str]) -> set[str]:
+def _opened(archive: SafeZip, name: str, doc: Doc) -> Iterator[Item]:
+    yield from _stream(doc, archive.open(name))
+
+
+def _unreadable(name: str) -> Callable[[ExtractError], str]:
+    return lambda exc: f"{name} unreadable: {reason(exc)}"
+
+
+def _encrypted_parts(archive: SafeZip, problems: list[ExtractError]) -> set[str]:
     name = "META-INF/manifest.xml"
     if not archive.has(name):
         return set()
-    try:
-        root = _xml.parse(archive.read(name))
-    except LimitExceeded:
-        raise
-    except ExtractError as exc:
-        problems.append(f"{name} unreadable: {reason(exc)}")
+    root = guarded_call(problems, lambda: _xml.parse(archive.read(name)), _unreadable(name))
+    if root is None:
         return set()
     path_attr = qname("manifest", "full-path")
     return {entry.get(path_attr) or "" for entry in root.iter(qname("manifest", "file-entry"))
@@ -133,7 +132,7 @@ def _encrypted_parts(archive: SafeZip, problems: list[str]) -> set[str]:
 
 
 def _package_files(archive: SafeZip, objects: list[str], encrypted: set[str],
-                   problems: list[str]) -> Iterator[Item]:
+                   problems: list[ExtractError]) -> Iterator[Item]:
     """Macros and embedded files beside the XML parts: macro source, OLE objects, scripts."""
     for name in archive.names():
         base = name.rsplit("/", 1)[-1]
@@ -156,13 +155,9 @@ def _package_files(archive: SafeZip, objects: list[str], encrypted: set[str],
         yield Member(name=name, data=archive.read(name), hidden=hidden)
 
 
-def _basic_module(archive: SafeZip, name: str, problems: list[str]) -> Iterator[Item]:
-    try:
-        root = _xml.parse(archive.read(name))
-    except LimitExceeded:
-        raise
-    except ExtractError as exc:
-        problems.append(f"{name} unreadable: {reason(exc)}")
+def _basic_module(archive: SafeZip, name: str, problems: list[ExtractError]) -> Iterator[Item]:
+    root = guarded_call(problems, lambda: _xml.parse(archive.read(name)), _unreadable(name))
+    if root is None:
         return
     source = all_text(root).strip()
     module = name[len("Basic/"):].removesuffix(".xml")

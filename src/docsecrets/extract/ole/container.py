@@ -17,8 +17,9 @@ from typing import Any
 
 from docsecrets.extract.ole import vba as _vba
 from docsecrets.extract.context import Context
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import ExtractError, Item, LimitExceeded, Location, Member, Segment
 from docsecrets.extract.common.decode import codepage_codec
+from docsecrets.extract.common.partial import guarded, raise_collected
 from docsecrets.extract.common.reason import reason
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,11 @@ _USER_DEFINED_FMTID = bytes.fromhex("05d5cdd59c2e1b10939708002b2cf9ae")
 def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     ole = open_ole(data)
     try:
-        problems: list[str] = []
+        problems: list[ExtractError] = []
         yield from collect(properties(ole, ctx), problems)
         yield from collect(embedded(ole, ctx), problems)
         yield from collect(macros(ole, ctx), problems)
-        if problems:
-            raise ExtractError("; ".join(problems))
+        raise_collected(problems, most=None)
     finally:
         ole.close()
 
@@ -93,17 +93,10 @@ def streams(ole: OleFile) -> list[list[str]]:
         raise ExtractError(f"OLE directory is unreadable: {exc or type(exc).__name__}") from None
 
 
-def collect(items: Iterator[Item], problems: list[str]) -> Iterator[Item]:
-    """Yield what an optional part gives; note (not raise) its damage so later parts still run.
-
-    Bombs and encryption stop everything: they say something about the whole file.
-    """
-    try:
-        yield from items
-    except ExtractError as exc:
-        if isinstance(exc, (LimitExceeded, EncryptedError)):
-            raise
-        problems.append(str(exc))
+def collect(items: Iterator[Item], problems: list[ExtractError]) -> Iterator[Item]:
+    """Yield what an optional part gives; note (not raise) its damage or encryption so later parts
+    still run (common.partial's policy: a limit stops the file at once)."""
+    return guarded(problems, items)
 
 
 def macros(ole: OleFile, ctx: Context) -> Iterator[Segment]:

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.context import Context
 from docsecrets.extract.ole.container import (OleFile, collect, embedded, has_stream, macros, open_ole, printable_runs,
                                     properties, read_stream)
@@ -87,7 +88,7 @@ def _document(ole: OleFile, ctx: Context) -> Iterator[Item]:
     if has_stream(ole, "\tDRMContent"):
         raise EncryptedError("rights-managed (IRM) Word document: its content is encrypted")
     word = read_stream(ole, "WordDocument", ctx)
-    problems: list[str] = []
+    problems: list[ExtractError] = []
     fib = _parse_fib(word)
     try:
         if fib is None:
@@ -104,8 +105,7 @@ def _document(ole: OleFile, ctx: Context) -> Iterator[Item]:
     yield from collect(properties(ole, ctx), problems)
     yield from collect(embedded(ole, ctx, under="ObjectPool"), problems)
     yield from collect(macros(ole, ctx), problems)
-    if problems:
-        raise ExtractError("; ".join(problems))
+    raise_collected(problems, most=None)
 
 
 def _parse_fib(word: bytes) -> _Fib | None:
@@ -145,7 +145,7 @@ def _table_stream(ole: OleFile, fib: _Fib, ctx: Context) -> bytes:
     return read_stream(ole, name, ctx)
 
 
-def _text(word: bytes, table: bytes, fib: _Fib, problems: list[str]) -> tuple[str, list[_Piece]]:
+def _text(word: bytes, table: bytes, fib: _Fib, problems: list[ExtractError]) -> tuple[str, list[_Piece]]:
     """All stories' text in CP order, from the piece table."""
     pieces = _pieces(table, fib)
     wanted = sum(fib.counts) + 1  # +1: the final paragraph mark after the last story
@@ -156,12 +156,12 @@ def _text(word: bytes, table: bytes, fib: _Fib, problems: list[str]) -> tuple[st
             break
         count = min(piece.cp_end - piece.cp, wanted - size)
         if size + count > len(word):  # pieces re-reading the same bytes: a text bomb, not a document
-            problems.append("piece table describes more text than the WordDocument stream holds (damaged file)")
+            problems.append(ExtractError("piece table describes more text than the WordDocument stream holds (damaged file)"))
             break
         width = 1 if piece.compressed else 2
         raw = word[piece.fc:piece.fc + count * width]
         if len(raw) < count * width:
-            problems.append("piece table points past the end of the WordDocument stream (damaged file)")
+            problems.append(ExtractError("piece table points past the end of the WordDocument stream (damaged file)"))
             raw = raw[:len(raw) - len(raw) % width]
         parts.append(raw.decode("cp1252" if piece.compressed else "utf-16-le", "replace"))
         size += len(raw) // width

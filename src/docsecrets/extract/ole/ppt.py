@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.context import Context
 from docsecrets.extract.ole.container import (OleFile, collect, has_stream, macros, open_ole, printable_runs, properties,
                                     read_stream)
@@ -76,14 +77,14 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
 
 def _presentation(ole: OleFile, ctx: Context) -> Iterator[Item]:
     _check_encryption(ole, ctx)
-    problems: list[str] = []
+    problems: list[ExtractError] = []
     if has_stream(ole, "PowerPoint Document"):
         stream = read_stream(ole, "PowerPoint Document", ctx)
         found = _Found()
         _walk(stream, 0, len(stream), depth=0, top=None, found=found, slide_list=None)
         yield from _segments(found)
         yield from collect(_storages(stream, found, ctx), problems)
-        problems += found.problems
+        problems += [ExtractError(problem) for problem in found.problems]
     elif has_stream(ole, "PP40"):  # PowerPoint 4/95: no record tree to follow, scan its text
         log.info("%s: PowerPoint 95 or older, scanning raw text", ctx.name or "presentation")
         yield from printable_runs(read_stream(ole, "PP40", ctx))
@@ -91,8 +92,7 @@ def _presentation(ole: OleFile, ctx: Context) -> Iterator[Item]:
         raise ExtractError("no PowerPoint Document stream: not a PowerPoint 97-2003 presentation")
     yield from collect(properties(ole, ctx), problems)
     yield from collect(macros(ole, ctx), problems)
-    if problems:
-        raise ExtractError("; ".join(problems))
+    raise_collected(problems, most=None)
 
 
 def _check_encryption(ole: OleFile, ctx: Context) -> None:

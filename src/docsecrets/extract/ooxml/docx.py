@@ -448,7 +448,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     main = package.main_part(_MARKERS, "word/document.xml")
     if main is None:
         raise ExtractError("no Word main document part (word/document.xml) in the package")
-    errors: list[tuple[str, ExtractError]] = []
+    errors: list[ExtractError] = []
     reader = _Reader(package, ctx)
     rels: dict[str, Rel] = {}
     with deferred(errors, f"relationships of {main}"):

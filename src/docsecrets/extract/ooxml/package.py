@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
+from docsecrets.extract.common.partial import guarded_block, raise_collected
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.sniff import OLE_MAGIC
@@ -221,24 +222,26 @@ def open_package(data: bytes, ctx: Context) -> Package:
     return Package(SafeZip(data, ctx))
 
 
+class _PartLimit(LimitExceeded):
+    """A limit met in a part, its message already naming the part."""
+
+
 @contextmanager
-def deferred(errors: list[tuple[str, ExtractError]], what: str) -> Iterator[None]:
-    """Note a damaged part and carry on with the others; raise_deferred reports them at the end."""
+def deferred(errors: list[ExtractError], what: str) -> Iterator[None]:
+    """Note a damaged or encrypted part and carry on with the others (common.partial's policy:
+    a limit stops the file at once, named as raise_deferred names a part); raise_deferred
+    reports the others at the end."""
     try:
-        yield
-    except ExtractError as exc:
-        errors.append((what, exc))
+        with guarded_block(errors, lambda exc: f"{what} ({exc})"):
+            yield
+    except _PartLimit:
+        raise
+    except LimitExceeded as exc:
+        raise _PartLimit(f"could not read {what} ({exc})") from None
 
 
-def raise_deferred(errors: list[tuple[str, ExtractError]]) -> None:
-    if not errors:
-        return
-    message = "could not read " + "; ".join(f"{what} ({exc})" for what, exc in errors)
-    if any(isinstance(exc, LimitExceeded) for _, exc in errors):
-        raise LimitExceeded(message)
-    if all(isinstance(exc, EncryptedError) for _, exc in errors):
-        raise EncryptedError(message)
-    raise ExtractError(message)
+def raise_deferred(errors: list[ExtractError]) -> None:
+    raise_collected(errors, prefix="could not read ", most=None)
 
 
 def external_links(rels: dict[str, Rel], location: Location, hidden: str | None = None, *,
@@ -250,7 +253,7 @@ def external_links(rels: dict[str, Rel], location: Location, hidden: str | None 
             yield Segment(text=rel.target.strip(), location=location, hidden=join_reasons(hidden, reason))
 
 
-def embedded_members(package: Package, errors: list[tuple[str, ExtractError]]) -> Iterator[Member]:
+def embedded_members(package: Package, errors: list[ExtractError]) -> Iterator[Member]:
     """Embedded objects, macro projects and ActiveX controls, handed back to the engine."""
     for name in sorted(package.archive.names(), key=natural_key):
         lower = name.lower()

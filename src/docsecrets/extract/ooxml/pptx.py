@@ -48,7 +48,7 @@ class _Reader:
         self.cells = 0
         self.authors: dict[str, str] = {}
 
-    def slide(self, part: str, number: int, errors: list[tuple[str, ExtractError]]) -> Iterator[Item]:
+    def slide(self, part: str, number: int, errors: list[ExtractError]) -> Iterator[Item]:
         root = self.package.parse(part)
         if qname(root) != "p:sld":
             raise ExtractError(f"{part} is not a slide ({qname(root)})")
@@ -238,16 +238,14 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     if qname(root) != "p:presentation":
         raise ExtractError(f"{main} is not a presentation ({qname(root)})")
     rels = package.rels(main)
-    errors: list[tuple[str, ExtractError]] = []
+    errors: list[ExtractError] = []
     reader = _Reader(package, ctx)
     with deferred(errors, "comment authors"):
         reader.authors = _authors(package, rels)
     slides = _slide_parts(package, root, rels)
     for number, part in enumerate(slides, 1):
         if number > ctx.limits.max_pages:
-            errors.append((f"slides after {ctx.limits.max_pages}",
-                           LimitExceeded(f"{len(slides)} slides (limit {ctx.limits.max_pages})")))
-            break
+            raise LimitExceeded(f"{len(slides)} slides (limit {ctx.limits.max_pages})")  # the rest unread
         with deferred(errors, f"slide {number} ({part})"):
             yield from reader.slide(part, number, errors)
     with deferred(errors, "document properties"):

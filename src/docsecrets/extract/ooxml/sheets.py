@@ -16,8 +16,10 @@ from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.common.cells import column_letters, datetime_text
+from docsecrets.extract.common.partial import guarded as partial_guarded
+from docsecrets.extract.common.partial import guarded_call as partial_guarded_call
 from docsecrets.extract.ooxml.package import Package, Rel
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import ExtractError, Item, Location, Member, Segment
 
 _T = TypeVar("_T")
 
@@ -174,27 +176,18 @@ def members(pkg: Package) -> Iterator[Member]:
             yield Member(name=name, data=pkg.archive.read(name), hidden="VBA macro project")
 
 
-def guarded(problems: list[str], what: str, items: Iterator[Item]) -> Iterator[Item]:
-    """Yield what a damaged part still gives, note the damage and go on with the next part.
-
-    Bombs and encryption stop the whole workbook: they are no partial damage.
-    """
-    try:
-        yield from items
-    except (EncryptedError, LimitExceeded):
-        raise
-    except ExtractError as exc:
-        problems.append(f"{what}: {exc}" if what else str(exc))
+def guarded(problems: list[ExtractError], what: str, items: Iterator[Item]) -> Iterator[Item]:
+    """Yield what a damaged part still gives, note the damage and go on with the next part
+    (common.partial's policy: a limit stops the workbook, encryption and damage are noted)."""
+    return partial_guarded(problems, items, _worded(what))
 
 
-def guarded_call(problems: list[str], what: str, read: Callable[[], _T]) -> _T | None:
-    try:
-        return read()
-    except (EncryptedError, LimitExceeded):
-        raise
-    except ExtractError as exc:
-        problems.append(f"{what}: {exc}" if what else str(exc))
-        return None
+def guarded_call(problems: list[ExtractError], what: str, read: Callable[[], _T]) -> _T | None:
+    return partial_guarded_call(problems, read, _worded(what))
+
+
+def _worded(what: str) -> Callable[[ExtractError], str] | None:
+    return (lambda exc: f"{what}: {exc}") if what else None
 
 
 def first_child(elem: etree._Element | None, name: str) -> etree._Element | None:

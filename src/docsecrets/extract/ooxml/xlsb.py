@@ -23,6 +23,7 @@ from docsecrets.extract.ooxml import package as _ooxml
 from docsecrets.extract.ooxml import sheets as book_sheets
 from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
@@ -106,7 +107,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
         raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
     pkg = Package(archive)
-    problems: list[str] = []  # partial damage: read what is left, then report it all at the end
+    problems: list[ExtractError] = []  # partial damage: read what is left, then report it all at the end
     book = _Book(pkg=pkg, max_cells=ctx.limits.max_cells)
     book_part = _workbook_part(pkg, problems)
     rels = book_sheets.guarded_call(problems, "", partial(pkg.rels, book_part)) or {}
@@ -124,8 +125,8 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
 
     unlinked = [sheet.name for sheet in sheets if sheet.part is None]
     if unlinked:
-        problems.append(f"{len(unlinked)} sheet(s) without a part: "
-                        + ", ".join(f"'{name}'" for name in unlinked[:5]) + (", ..." if len(unlinked) > 5 else ""))
+        problems.append(ExtractError(f"{len(unlinked)} sheet(s) without a part: "
+                        + ", ".join(f"'{name}'" for name in unlinked[:5]) + (", ..." if len(unlinked) > 5 else "")))
     for sheet in sheets + _orphan_sheets(pkg, {sheet.part for sheet in sheets}):
         if sheet.part is None or sheet.kind == "chartsheet":
             continue  # a chart sheet holds no cells; its chart is XML elsewhere
@@ -139,12 +140,11 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
             elif part is not None and rel.type == "drawing" and part.lower().endswith(".xml"):
                 yield from book_sheets.guarded(problems, part, book_sheets.drawing_text(pkg, part, sheet.name))
     if book.missing_strings:
-        problems.append(f"{book.missing_strings:,} cells point past the shared strings table")
+        problems.append(ExtractError(f"{book.missing_strings:,} cells point past the shared strings table"))
 
     yield from book_sheets.guarded(problems, "document properties", _ooxml.properties(archive))
     yield from book_sheets.members(pkg)
-    if problems:
-        raise ExtractError("; ".join(problems))
+    raise_collected(problems, most=None)
 
 
 # --- records -------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def _wide(payload: bytes, at: int, *, nullable: bool = False) -> tuple[str, int]
 # --- workbook, strings, styles -------------------------------------------------------------
 
 
-def _workbook_part(pkg: Package, problems: list[str]) -> str:
+def _workbook_part(pkg: Package, problems: list[ExtractError]) -> str:
     """The workbook named by the package relationships, else the usual xl/workbook.bin."""
     for rel in (book_sheets.guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
         found = pkg.find(rel.target) if rel.type == "officeDocument" and not rel.external else None

@@ -41,6 +41,7 @@ from docsecrets.extract.ooxml.sheets import (
     related,
 )
 from docsecrets.extract.common.cells import column_letters
+from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
@@ -99,7 +100,7 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     except NotImplementedError as exc:  # zipfile's answer to a garbled "version needed" field
         raise ExtractError(f"not a readable zip container: {reason(exc)}") from None
     pkg = Package(archive)
-    problems: list[str] = []  # partial damage: read what is left, then report it all at the end
+    problems: list[ExtractError] = []  # partial damage: read what is left, then report it all at the end
     book_part = _workbook_part(pkg, problems)
     root = pkg.parse(book_part)
     rels = guarded_call(problems, "", partial(pkg.rels, book_part)) or {}
@@ -119,8 +120,8 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
     sheets = list(_sheets(root, rels, pkg))
     unlinked = [sheet.name for sheet in sheets if sheet.part is None]
     if unlinked:
-        problems.append(f"{len(unlinked)} sheet(s) without a part: "
-                        + ", ".join(f"'{name}'" for name in unlinked[:5]) + (", ..." if len(unlinked) > 5 else ""))
+        problems.append(ExtractError(f"{len(unlinked)} sheet(s) without a part: "
+                        + ", ".join(f"'{name}'" for name in unlinked[:5]) + (", ..." if len(unlinked) > 5 else "")))
     for sheet in sheets + _orphan_sheets(pkg, {sheet.part for sheet in sheets}):
         if sheet.part is None:
             continue
@@ -129,21 +130,20 @@ def extract(data: bytes, ctx: Context) -> Iterator[Item]:
         for part, items in _sheet_annexes(book, sheet, sheet_rels):
             yield from guarded(problems, part, items)
     if book.missing_strings:
-        problems.append(f"{book.missing_strings:,} cells point past the shared strings table")
+        problems.append(ExtractError(f"{book.missing_strings:,} cells point past the shared strings table"))
 
     connections = related(pkg, rels, "connections", None)
     if connections:
         yield from guarded(problems, "", _connections(pkg, connections))
     yield from guarded(problems, "document properties", _ooxml.properties(pkg.archive))
     yield from members(pkg)
-    if problems:
-        raise ExtractError("; ".join(problems))
+    raise_collected(problems, most=None)
 
 
 # --- workbook ------------------------------------------------------------------------------
 
 
-def _workbook_part(pkg: Package, problems: list[str]) -> str:
+def _workbook_part(pkg: Package, problems: list[ExtractError]) -> str:
     """The workbook named by the package relationships, else the usual xl/workbook.xml."""
     for rel in (guarded_call(problems, "", partial(pkg.rels, "")) or {}).values():
         found = pkg.find(rel.target) if rel.type == "officeDocument" and not rel.external else None

@@ -240,15 +240,13 @@ def _attachment(spec: object, key: str | None, state: State) -> Iterator[Item]:
 
 
 def _stream_data(stream: PDFStream, what: str, state: State) -> bytes | None:
-    """Decoded stream bytes within max_part_size (else a LimitExceeded is recorded), charged to the budget."""
+    """Decoded stream bytes within max_part_size (else LimitExceeded: the file stops), charged to the budget."""
     limit = state.ctx.limits.max_part_size
     if _inflates_past(stream, limit):
-        state.problems.append(LimitExceeded(f"{what} inflates past {limit:,} bytes"))
-        return None
+        raise LimitExceeded(f"{what} inflates past {limit:,} bytes")
     data = stream.get_data()
     if len(data) > limit:
-        state.problems.append(LimitExceeded(f"{what} is {len(data):,} bytes (limit {limit:,})"))
-        return None
+        raise LimitExceeded(f"{what} is {len(data):,} bytes (limit {limit:,})")
     state.ctx.budget.charge(len(data))
     return data
 

@@ -49,8 +49,7 @@ def read_pages(doc: PDFDocument, state: State, pdf: Any = None) -> Iterator[Item
             return
         number += 1
         if number > limit:
-            state.problems.append(LimitExceeded(f"PDF has {_page_count(doc, number)} pages (limit {limit})"))
-            return
+            raise LimitExceeded(f"PDF has {_page_count(doc, number)} pages (limit {limit})")
         if isinstance(page.pageid, int):
             state.page_of_object[page.pageid] = number
         lines = None

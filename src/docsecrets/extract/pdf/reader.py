@@ -37,13 +37,14 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdfexceptions import PDFObjectNotFound
 from pdfminer.pdftypes import PDFObjRef
 
+from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.common.reason import reason
 from docsecrets.extract.context import Context
 from docsecrets.extract.pdf.objects import MAX_TREE_DEPTH, embedded_files, form_fields, info_items, xmp_items
 from docsecrets.extract.pdf.pages import read_pages
 from docsecrets.extract.pdf.pdfium import pdfium_open
 from docsecrets.extract.pdf.state import State
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded
+from docsecrets.types import EncryptedError, ExtractError, Item
 
 _MAX_PROBLEMS_LISTED = 3
 _OBJ_HEADER = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+obj\b")
@@ -81,13 +82,7 @@ def _extract(data: bytes, ctx: Context) -> Iterator[Item]:
 
 
 def _raise_problems(problems: list[ExtractError]) -> None:
-    if not problems:
-        return
-    messages = [str(p) for p in problems[:_MAX_PROBLEMS_LISTED]]
-    if len(problems) > _MAX_PROBLEMS_LISTED:
-        messages.append(f"and {len(problems) - _MAX_PROBLEMS_LISTED} more")
-    kind = next((type(p) for p in problems if isinstance(p, (EncryptedError, LimitExceeded))), ExtractError)
-    raise kind("; ".join(messages))
+    raise_collected(problems, most=_MAX_PROBLEMS_LISTED)
 
 
 # --- opening -------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsecrets.extract.common.partial import keep_going
 from docsecrets.extract.common.reason import reason
 from docsecrets.extract.context import Context
-from docsecrets.types import EncryptedError, ExtractError, Item, LimitExceeded
+from docsecrets.types import ExtractError, Item
 
 
 @dataclass
@@ -25,13 +26,12 @@ class State:
     values_seen: set[str] = field(default_factory=set)  # info values, so XMP copies are not repeated
 
     def guard(self, what: str, reader: Callable[..., Iterator[Item]], *args: object) -> Iterator[Item]:
-        """Run one reader of a document part; its failure is recorded, not fatal to the others."""
+        """Run one reader of a document part; its damage or encryption is recorded, not fatal to the
+        others (common.partial's policy: a limit stops the file at once)."""
         try:
             yield from reader(*args)
-        except (EncryptedError, LimitExceeded):
-            raise
         except ExtractError as exc:
-            self.problems.append(ExtractError(f"{what}: {exc}"))
+            keep_going(self.problems, exc, lambda error: f"{what}: {error}")
         except RecursionError:
             self.problems.append(ExtractError(f"{what}: reference loop (recursion too deep)"))
         except Exception as exc:  # pdfminer raises many kinds on damaged objects
