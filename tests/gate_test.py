@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from docsecrets import cli as cli_module
+from docsecrets.cli import options as cli_options, output as cli_output
 from docsecrets.cli import cli, main
 
 PW = "Garde" + "2016!"
@@ -122,7 +122,7 @@ def test_every_kind_of_unscannable_file_fails_the_gate(tmp_path: pathlib.Path, m
     elif patch is not None:
         monkeypatch.setattr(scan_module, "scan_file", patch)  # forked_workers: they see the patch
     if patch is _greedy:
-        monkeypatch.setattr(cli_module, "DEFAULT_LIMITS", limits_module.Limits(memory=512 * 1024 * 1024))
+        monkeypatch.setattr(cli_options, "DEFAULT_LIMITS", limits_module.Limits(memory=512 * 1024 * 1024))
     code, out = run("scan", "--format", "json", *flags, str(tmp_path))
     assert (code, [e["kind"] for e in json.loads(out)["errors"]]) == (1, [kind])
     assert run("scan", "--allow-unscannable", *flags, str(tmp_path))[0] == 0
@@ -168,7 +168,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(tmp_path: pathlib.Path, 
     def crash(*args: object, **kwargs: object) -> str:
         raise RuntimeError(f"quoting the document: {PW}")
 
-    monkeypatch.setattr(cli_module, "_render", crash)
+    monkeypatch.setattr(cli_output, "render_report", crash)
     assert main(["scan", "--jobs", "1", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.err == "docsecrets: internal error (RuntimeError); please report it\n"

@@ -10,7 +10,7 @@ import pathlib
 import pytest
 from click.testing import CliRunner
 
-from docsecrets import cli as cli_module
+from docsecrets.cli import output as cli_output
 from docsecrets.cli import cli
 
 PW = "Samu" + "!2023"
@@ -62,10 +62,10 @@ def test_color(project: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\x1b[33mMEDIUM\x1b[0m" in CliRunner().invoke(cli, ["scan", "--color", "always", "a.txt"]).output
     assert "\x1b[" not in CliRunner().invoke(cli, ["scan", "--color", "never", "a.txt"]).output
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    assert cli_module._use_color("auto") is True
+    assert cli_output.use_color("auto") is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli_module._use_color("auto") is False
-    assert cli_module._use_color("always") is True
+    assert cli_output.use_color("auto") is False
+    assert cli_output.use_color("always") is True
 
 
 def test_files_from_a_file_and_from_standard_input_nul_separated(project: pathlib.Path) -> None:

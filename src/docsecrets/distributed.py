@@ -263,7 +263,7 @@ def scan_cluster(paths: Sequence[str], *, scheduler: str | Any, options: ScanOpt
         raise DistributedError(f"--root {root_abs} is not a folder")
     from docsecrets.paths import current_root
 
-    # the fingerprint root a local scan would use here: the baseline's (cli._use_baseline), else this folder
+    # the fingerprint root a local scan would use here: the baseline's (cli.options.use_baseline), else this folder
     settings = Settings(root=root_abs, options=options, show_secrets=show_secrets, batch_files=batch_files,
                         identity_root=current_root() or os.getcwd())
     results: list[FileResult] = []

@@ -1,6 +1,6 @@
 """One document walk: sniff, read, and go down into members, under one budget and one depth limit.
 
-`scan` (engine.scan_bytes) and `extract` (cli.py) both read a document through `walk`, so what
+`scan` (engine.scan_bytes) and `extract` (cli/inspect_cmd.py) both read a document through `walk`, so what
 `extract` shows is what `scan` read: the same readers, the same `Context` (limits and the byte
 budget shared by every nesting level), the same depth limit, the same fallback to text.
 
