@@ -200,12 +200,12 @@ def _head(repo: str) -> dict[str, str]:
 def read_blobs(repo: str, history: History, *, max_file_size: int = DEFAULT_LIMITS.max_file_size,
                excludes: Sequence[str] = ()) -> Iterator[BytesTask | FileResult]:
     """Each blob's bytes as BytesTask(path=blob id, name=its path); failures as error results."""
-    from docsecrets.walk import _excluded
+    from docsecrets.walk import excluded
 
     wanted: dict[str, Blob] = {}
     for sha, blob in history.blobs.items():
         paths = {i.path for i in blob.introductions} or {blob.path()}
-        if excludes and all(_excluded(p, p.rsplit("/", 1)[-1], excludes) for p in paths):
+        if excludes and all(excluded(p, p.rsplit("/", 1)[-1], excludes) for p in paths):
             continue
         wanted[sha] = blob
     readable: list[str] = []

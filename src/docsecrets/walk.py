@@ -28,7 +28,7 @@ class Candidate:
     follow: bool = False  # reached through a symlink: the reader follows it (else opens with O_NOFOLLOW)
 
 
-def _excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
+def excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
     normalised = path.replace(os.sep, "/")
     for pattern in patterns:
         if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(normalised, pattern) or \
@@ -89,7 +89,7 @@ def list_folder(directory: str, *, root_real: str, patterns: tuple[str, ...]) ->
     subdirs: list[str] = []
     for entry in listing:
         path = os.path.join(directory, entry.name) if directory else entry.name
-        if _excluded(path, entry.name, patterns):
+        if excluded(path, entry.name, patterns):
             continue
         link = False
         try:
