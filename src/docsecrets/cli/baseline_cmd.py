@@ -59,7 +59,7 @@ def baseline_create(paths: Sequence[str], jobs: int, timeout: float, max_file_si
     previous = load_baseline(output) if identity is not None else None
     set_root(root_of(output))
     results, _ = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                      config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
+                          config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
     created = baseline_module.from_results(results, previous)
     _dump_baseline(created, output)
     click.echo(f"wrote {plural(len(created.entries), 'finding')} to {safe(output)}")
@@ -95,7 +95,7 @@ def baseline_add(paths: Sequence[str], jobs: int, timeout: float, max_file_size:
             click.echo("docsecrets: no staged files: name the files whose findings to accept")
             sys.exit(EXIT_CLEAN)
     results, _ = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                      config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
+                          config=config, own_files=[identity], files_from=files_from, null_separated=null_separated)
     scanned = {normalise_path(r.path) for r in results}
     added = baseline_module.from_results(results, previous)
     kept = {fp: e for fp, e in (previous.entries if previous else {}).items() if e.path not in scanned}

@@ -49,8 +49,9 @@ def hook(files: Sequence[str], baseline_path: str | None, config_path: str | Non
     config = load_config(config_path)
     path = baseline_path or config.baseline or (DEFAULT_BASELINE if os.path.exists(DEFAULT_BASELINE) else None)
     baseline = use_baseline(path)
-    results, elapsed = run_scan(files, jobs=0, timeout=DEFAULT_LIMITS.timeout, max_file_size=DEFAULT_LIMITS.max_file_size
-                            / MiB, excludes=(), config=config, own_files=[file_identity(path)])
+    results, elapsed = run_scan(files, jobs=0, timeout=DEFAULT_LIMITS.timeout,
+                                max_file_size=DEFAULT_LIMITS.max_file_size / MiB, excludes=(), config=config,
+                                own_files=[file_identity(path)])
     if baseline is not None:
         results = baseline_module.subtract(results, baseline)
     report = Report(results=tuple(results), elapsed=elapsed, rules=custom_rules(config),

@@ -101,4 +101,4 @@ def extract(path: str, explain: bool, config_path: str | None) -> None:
         for finding in result.findings:
             where = "/".join((*finding.chain, finding.location.describe()))
             echo_lines(f"{where}: {finding.rule_id} {finding.rule_name} {finding.redacted} "
-                  f"[{finding.confidence}]: {finding.description}")
+                       f"[{finding.confidence}]: {finding.description}")

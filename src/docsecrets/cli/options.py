@@ -184,10 +184,10 @@ def cap_jobs(jobs: int) -> int:
 
 
 def run_scan(paths: Sequence[str], *, jobs: int, timeout: float, max_file_size: float, excludes: Sequence[str],
-         config: Config, progress: bool = False, cache: bool = False,
-         own_files: Sequence[tuple[int, int] | None] = (), files_from: str | None = None,
-         null_separated: bool = False, cluster: dict[str, Any] | None = None,
-         on_result: Callable[[FileResult], None] | None = None) -> tuple[list[FileResult], float]:
+             config: Config, progress: bool = False, cache: bool = False,
+             own_files: Sequence[tuple[int, int] | None] = (), files_from: str | None = None,
+             null_separated: bool = False, cluster: dict[str, Any] | None = None,
+             on_result: Callable[[FileResult], None] | None = None) -> tuple[list[FileResult], float]:
     """Scan; with `on_result`, each result goes there as its file finishes and none is kept."""
     from docsecrets.scan import ScanOptions, scan_paths
     from docsecrets.walk import DEFAULT_EXCLUDES

@@ -70,10 +70,11 @@ def write_output(text: str, output: str | None) -> None:
         raise Fatal(safe(str(exc))) from None
 
 
-def finish_report(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool, output: str | None,
-            min_severity: str, fail_on: str, baseline: Baseline | None, config: Config, allow_unscannable: bool,
-            write_baseline: str | None = None, render: Callable[[Report, str], str | None] | None = None,
-            quiet: bool = False, color: str = "auto") -> None:
+def finish_report(results: list[FileResult], *, elapsed: float, output_format: str, show_secrets: bool,
+                  output: str | None, min_severity: str, fail_on: str, baseline: Baseline | None, config: Config,
+                  allow_unscannable: bool, write_baseline: str | None = None,
+                  render: Callable[[Report, str], str | None] | None = None, quiet: bool = False,
+                  color: str = "auto") -> None:
     """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
     from docsecrets.report import Report
 

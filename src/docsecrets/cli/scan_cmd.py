@@ -102,11 +102,11 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
                        baseline=baseline, allow_unscannable=allow_unscannable, quiet=quiet, files_from=files_from,
                        null_separated=null_separated, cluster=cluster)
     results, elapsed = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                            config=config, progress=progress, cache=cache, own_files=own_files,
-                            files_from=files_from, null_separated=null_separated, cluster=cluster)
+                                config=config, progress=progress, cache=cache, own_files=own_files,
+                                files_from=files_from, null_separated=null_separated, cluster=cluster)
     finish_report(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
-            min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
-            allow_unscannable=allow_unscannable, quiet=quiet, color=color)
+                  min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+                  allow_unscannable=allow_unscannable, quiet=quiet, color=color)
 
 
 def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeout: float, max_file_size: float,
@@ -152,9 +152,9 @@ def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeo
 
         try:
             _results, elapsed = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
-                                     excludes=excludes, config=config, progress=progress, cache=cache,
-                                     own_files=own_files, on_result=take, files_from=files_from,
-                                     null_separated=null_separated, cluster=cluster)
+                                         excludes=excludes, config=config, progress=progress, cache=cache,
+                                         own_files=own_files, on_result=take, files_from=files_from,
+                                         null_separated=null_separated, cluster=cluster)
             if spool is not None and output_format == "sarif":
                 from docsecrets.report import sarif
 

@@ -69,13 +69,13 @@ def crawl(urls: Sequence[str], output_format: str, show_secrets: bool, output: s
     try:
         results = scan_stream(crawl_module.crawl(urls, options=options),
                               options=scan_stream_options(jobs=jobs, timeout=timeout, max_file_size=max_file_size,
-                                                           config=config))
+                                                          config=config))
     except crawl_module.CrawlError as exc:
         fatal(str(exc))
         return
     finish_report(results, elapsed=time.monotonic() - started, output_format=output_format, show_secrets=show_secrets,
-            output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
-            allow_unscannable=allow_unscannable, write_baseline=write_baseline)
+                  output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+                  allow_unscannable=allow_unscannable, write_baseline=write_baseline)
 
 
 @cli.command()
@@ -132,5 +132,6 @@ def history(repo: str, output_format: str, show_secrets: bool, output: str | Non
         return None
 
     finish_report(attributed.results, elapsed=time.monotonic() - started, output_format=output_format,
-            show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline,
-            config=config, allow_unscannable=allow_unscannable, write_baseline=write_baseline, render=render)
+                  show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on,
+                  baseline=baseline, config=config, allow_unscannable=allow_unscannable, write_baseline=write_baseline,
+                  render=render)
