@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import pathlib
 
+import pytest
 from click.testing import CliRunner
 
 from docsecrets.cli import cli
@@ -141,3 +142,29 @@ def test_jsonl_writes_one_line_per_finding_error_and_skip_then_a_summary(tmp_pat
     assert (code, out) == (0, "")
     assert [json.loads(line)["type"] for line in report.read_text().splitlines()][-1] == "summary"
     assert secret not in report.read_text()
+
+
+def test_text_github_and_html_reports_keep_only_files_with_something_to_report(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sweep's clean files are counted, not held: the text report of 40 clean files and one leak
+    is built from the one result with a finding, and still says 41 scanned."""
+    from docsecrets.cli import output as cli_output
+
+    for index in range(40):
+        (tmp_path / f"note{index:02}.txt").write_text("rien à signaler\n")
+    (tmp_path / "leak.txt").write_text(f"mdp : {PW}\n")
+    handed: list[int] = []
+    real = cli_output.finish_report
+
+    def spy(results: list[object], **kwargs: object) -> None:
+        handed.append(len(results))
+        real(results, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("docsecrets.cli.scan_cmd.finish_report", spy)
+    for output_format in ("text", "github", "html"):
+        code, out = run("scan", "--format", output_format, "--jobs", "1", str(tmp_path))
+        assert code == 1 and PW not in out
+    code, out = run("scan", "--jobs", "1", "--show-secrets", str(tmp_path))
+    assert (code, handed) == (1, [1, 1, 1, 1])
+    assert "leak.txt: line 1: MEDIUM DS" in out.splitlines()[0] and PW in out.splitlines()[0]
+    assert "; 41 scanned, 0 unscannable, 0 skipped" in out.splitlines()[-1]

@@ -74,8 +74,9 @@ def finish_report(results: list[FileResult], *, elapsed: float, output_format: s
                   output: str | None, min_severity: str, fail_on: str, baseline: Baseline | None, config: Config,
                   allow_unscannable: bool, write_baseline: str | None = None,
                   render: Callable[[Report, str], str | None] | None = None, quiet: bool = False,
-                  color: str = "auto") -> None:
-    """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable."""
+                  color: str = "auto", clean: int = 0) -> None:
+    """Subtract the baseline, render, write, exit: 1 on findings at --fail-on, or on anything unscannable.
+    `clean` counts scanned files with nothing to report that are not among `results`."""
     from docsecrets.report import Report
 
     if write_baseline is not None:
@@ -88,7 +89,7 @@ def finish_report(results: list[FileResult], *, elapsed: float, output_format: s
 
         results = baseline_module.subtract(results, baseline)
     report = Report(results=tuple(results), elapsed=elapsed, show_secrets=show_secrets,
-                    min_severity=Severity.parse(min_severity), rules=custom_rules(config))
+                    min_severity=Severity.parse(min_severity), rules=custom_rules(config), clean=clean)
     text = render(report, output_format) if render is not None else None
     if text is None:
         text = render_report(report, output_format, color=output is None and use_color(color))

@@ -101,12 +101,19 @@ def scan(paths: Sequence[str], jobs: int, timeout: float, max_file_size: float, 
                        show_secrets=show_secrets, output=output, min_severity=min_severity, fail_on=fail_on,
                        baseline=baseline, allow_unscannable=allow_unscannable, quiet=quiet, files_from=files_from,
                        null_separated=null_separated, cluster=cluster)
-    results, elapsed = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size, excludes=excludes,
-                                config=config, progress=progress, cache=cache, own_files=own_files,
-                                files_from=files_from, null_separated=null_separated, cluster=cluster)
-    finish_report(results, elapsed=elapsed, output_format=output_format, show_secrets=show_secrets, output=output,
-                  min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
-                  allow_unscannable=allow_unscannable, quiet=quiet, color=color)
+    # text, github, html: a report sorted by severity, so every result is needed before the first line; the
+    # spool keeps those with something to report on disk and counts the clean ones, so the parent does not
+    # grow with the sweep
+    from docsecrets.spool import Spool
+
+    with Spool(keep_secrets=show_secrets) as spool:
+        _results, elapsed = run_scan(paths, jobs=jobs, timeout=timeout, max_file_size=max_file_size,
+                                     excludes=excludes, config=config, progress=progress, cache=cache,
+                                     own_files=own_files, files_from=files_from, null_separated=null_separated,
+                                     cluster=cluster, on_result=spool.add)
+        finish_report(list(spool), elapsed=elapsed, output_format=output_format, show_secrets=show_secrets,
+                      output=output, min_severity=min_severity, fail_on=fail_on, baseline=baseline, config=config,
+                      allow_unscannable=allow_unscannable, quiet=quiet, color=color, clean=spool.clean)
 
 
 def _scan_streamed(paths: Sequence[str], *, output_format: str, jobs: int, timeout: float, max_file_size: float,

@@ -23,6 +23,7 @@ class Report:
     show_secrets: bool = False
     min_severity: Severity = Severity.LOW
     rules: tuple[Rule, ...] = ()  # the configuration's custom rules (docsecrets' own are in RULES)
+    clean: int = 0  # files scanned with nothing to report, counted but not among `results` (a spooled sweep)
 
     def findings(self) -> list[Finding]:
         return [f for r in self.results for f in r.findings if f.severity >= self.min_severity]
@@ -36,7 +37,7 @@ class Report:
         return [e for r in self.results for e in r.errors if e.kind not in GATE_EXEMPT_KINDS]
 
     def scanned(self) -> int:
-        return sum(1 for r in self.results if r.skipped is None)
+        return self.clean + sum(1 for r in self.results if r.skipped is None)
 
     def skipped(self) -> list[tuple[str, str]]:
         return [(printable(r.path), r.skipped) for r in self.results if r.skipped is not None]
