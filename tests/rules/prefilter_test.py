@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docsecrets.rules.known_tokens import _FOLDS_TO_ASCII, _PREFILTER, may_hold_token
+from docsecrets.rules.lexicon import fold, fold_keep_length
 
 # Pieces that make the token pre-filter's alternatives match, or nearly: literals in every case,
 # the characters that fold to ASCII letters, digits of other scripts, runs of hex and word characters.
@@ -31,3 +32,20 @@ def test_only_these_characters_outside_ascii_match_the_prefilter_letters_ignorin
     found = {chr(c) for c in range(128, sys.maxunicode + 1) if letters.match(chr(c))}
     assert found == {"\u0130", "\u0131", "\u017f", "\u212a"}
     assert all(_FOLDS_TO_ASCII.search(char) for char in found)
+
+
+def _fold_keep_length_by_character(text: str) -> str:
+    return "".join((fold(char) or char)[0] for char in text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_fold_keep_length_folds_each_character(text):
+    assert fold_keep_length(text) == _fold_keep_length_by_character(text)
+    assert len(fold_keep_length(text)) == len(text)
+
+
+def test_fold_keep_length_over_every_character():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert fold_keep_length(every) == _fold_keep_length_by_character(every)
+    assert fold_keep_length("Contraseña ÉTÉ ß ﬁ") == "contrasena ete s f"

@@ -31,12 +31,23 @@ def fold(text: str) -> str:
 
 
 def fold_keep_length(text: str) -> str:
-    """Like fold, but one output character per input character, so spans map back."""
-    out = []
-    for char in text:
+    """Like fold, but one output character per input character, so spans map back: each
+    character becomes the first character of its fold (itself when it folds to nothing)."""
+    if text.isascii():
+        return text.lower()  # an ASCII character's fold is its lower case
+    table = _KEEP_LENGTH
+    missing = [char for char in set(text) if ord(char) not in table]
+    if len(table) + len(missing) > _KEEP_LENGTH_MAX:
+        table.clear()
+        missing = list(set(text))
+    for char in missing:
         folded = fold(char)
-        out.append(folded[0] if len(folded) >= 1 else char)
-    return "".join(out)
+        table[ord(char)] = folded[0] if folded else char
+    return text.translate(table)
+
+
+_KEEP_LENGTH: dict[int, str] = {}  # character -> its folded character, filled as characters are met
+_KEEP_LENGTH_MAX = 1 << 16
 
 
 def _joined(name: str) -> tuple[str, ...]:
