@@ -20,7 +20,7 @@ from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
 from docsecrets.packs import PACK_FORMATS, PackHit, TableObserver
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
-from docsecrets.rules.base import Priority
+from docsecrets.rules.base import Priority, keyword_view, may_hold
 from docsecrets.rules.ruleset import DEFAULT, RuleSet, ruleset_for
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
@@ -67,10 +67,16 @@ def may_match(text: str) -> bool:
     return _NUMERIC.fullmatch(text) is None and _ONE_WORD.fullmatch(text) is None
 
 
-def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match]:
-    """Every rule over one piece of text; overlapping matches keep the most specific one."""
+def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES, *, prefilter: bool = True) -> list[Match]:
+    """Every rule over one piece of text; overlapping matches keep the most specific one.
+
+    A rule runs only when one of its keywords is in the text (`prefilter=False` runs them all:
+    the same matches, slower; tests/rules/prefilter_test.py compares the two)."""
     found: list[Match] = []
+    view = keyword_view(text) if prefilter else ""
     for rule in rules:
+        if prefilter and not may_hold(rule.keywords, view):
+            continue
         found.extend(rule.scan(text))
     if len(found) < 2:
         return found

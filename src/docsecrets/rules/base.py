@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Protocol
@@ -37,6 +38,12 @@ class Rule:
     (remote-access pairing uses it); `literal_only_in_code` makes it accept, in source code, only
     a quoted string literal as a value; `reread_split` makes the engine read it again across line
     breaks and cells (whole tokens cut in two).
+
+    `keywords` is the rule's prefilter: lower-case literals, one of which is in `keyword_view(text)`
+    of every text any of its detectors finds something in (the union of their `keywords`). `None`
+    says the rule has no such literal and always runs (a document-level finding, a table read by
+    its structure, numbers, the catalogue's own keyword index); write it out in the record, and
+    give the reason in tests/rules/keywords_test.py.
     """
 
     id: str
@@ -48,6 +55,7 @@ class Rule:
     is_password: bool = True
     literal_only_in_code: bool = False
     reread_split: bool = False
+    keywords: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +77,45 @@ class Match:
             object.__setattr__(self, "is_password", self.rule.is_password)
 
 
+# The only characters outside ASCII that match an ASCII letter or digit in a regex under
+# IGNORECASE: İ ı ſ and the Kelvin sign (tests/rules/prefilter_test.py checks every character).
+_MATCH_ASCII_IGNORING_CASE = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def keyword_view(text: str) -> str:
+    """The text keywords are looked for in: lower-cased, with the four characters that a regex
+    ignoring case takes for an ASCII letter written as that letter, so that every literal a
+    detector needs in `text.lower()`, or in its case-insensitive regex, is in it."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_MATCH_ASCII_IGNORING_CASE).lower()
+
+
+def may_hold(keywords: tuple[str, ...] | None, view: str) -> bool:
+    """False when a detector with these keywords cannot find anything in the text of `view`."""
+    if keywords is None:
+        return True
+    if len(keywords) <= _FEW:
+        return any(map(view.__contains__, keywords))
+    return _alternation(keywords).search(view) is not None
+
+
+_FEW = 8  # up to this many keywords, one substring test each; more, one regex pass (faster)
+
+
+def _alternation(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    # keyed by identity (a tuple's hash is computed anew at every call); the tuple is kept
+    # with its regex, so its id cannot be reused while the entry lives
+    entry = _ALTERNATIONS.get(id(keywords))
+    if entry is None or entry[0] is not keywords:
+        entry = (keywords, re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))))
+        _ALTERNATIONS[id(keywords)] = entry
+    return entry[1]
+
+
+_ALTERNATIONS: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
+
+
 class TextRule(Protocol):
     """A detector over free text. To add a rule, three steps:
 
@@ -86,6 +133,12 @@ class TextRule(Protocol):
     """
 
     rule: Rule
+
+    @property
+    def keywords(self) -> tuple[str, ...] | None:
+        """The detector's prefilter, as `Rule.keywords`: the engine calls `scan` only on a text
+        whose `keyword_view` holds one of them (None: always). A subset of its records' keywords."""
+        ...
 
     def scan(self, text: str) -> Iterator[Match]:
         """Matches in one piece of free text (a line, a paragraph, a cell)."""

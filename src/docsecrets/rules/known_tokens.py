@@ -29,7 +29,8 @@ TOKEN = Rule(
     description="A token in a known provider format (cloud, source control, CI, chat, payment, AI, "
                 "registries, SaaS, on-premise products); the provider is named in the finding",
     help="Revoke the token at its provider, issue a new one, and keep it in a secret store.",
-    priority=Priority.TOKEN, is_password=False, reread_split=True)
+    priority=Priority.TOKEN, is_password=False, reread_split=True,
+    keywords=None)  # the catalogue's records carry their own keywords, looked for in one pass
 
 # (module, class) of the detect-secrets plugins that recognise a format by its shape alone.
 # Keyword and entropy plugins are left out: our own rules read labels better in documents.
@@ -107,6 +108,7 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 class KnownTokens:
     rule = TOKEN
+    keywords = KEYWORDS
 
     def scan(self, text: str) -> Iterator[Match]:
         if not may_hold_token(text):
@@ -213,6 +215,7 @@ class CatalogueTokens:
     detect-secrets plugin finds the same token, the record's exact span and name win."""
 
     rule = TOKEN
+    keywords = None  # each record's keywords, through one trie regex (a tuple of them all would be slower)
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < _SHORTEST:

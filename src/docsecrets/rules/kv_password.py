@@ -23,22 +23,26 @@ from docsecrets.rules.lexicon import (
     SECRET_KEY_TERMS,
     WEAK_PASSWORD_TERMS,
     AMBIGUOUS_TERMS,
+    LABEL_STEMS,
     fold,
     fold_keep_length,
     may_hold_label,
 )
+from docsecrets.rules.lexicon.common import PROSE_STEMS, WEB_ROOT_STEMS
 from docsecrets.types import Severity
 
 PASSWORD = Rule(
     id="DS101", name="password-assignment", severity=Severity.MEDIUM,
     description="A password written after its label (\"Mot de passe : X\", DB_PASSWORD=X, pwd: X)",
     help="Remove the password from the document and change it; keep it in a password manager.",
-    priority=Priority.LABELLED, literal_only_in_code=True)
+    priority=Priority.LABELLED, literal_only_in_code=True,
+    keywords=tuple(dict.fromkeys((*LABEL_STEMS, "/", *PROSE_STEMS, *WEB_ROOT_STEMS))))
 SECRET = Rule(
     id="DS102", name="secret-assignment", severity=Severity.HIGH,
     description="A key, token or client secret assigned to a telling name (api_key, client_secret, ...)",
     help="Revoke the key and issue a new one; load it from a secret store at run time.",
-    priority=Priority.LABELLED, is_password=False, literal_only_in_code=True)
+    priority=Priority.LABELLED, is_password=False, literal_only_in_code=True,
+    keywords=tuple(dict.fromkeys((*LABEL_STEMS, *WEB_ROOT_STEMS))))
 
 # No look-ahead here: the end of a label is checked by _keyword_ends_ok (camelCase aware).
 _KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
@@ -180,6 +184,8 @@ class PasswordAssignment:
         """`extra_terms`: more password labels from the project's configuration."""
         self._patterns: tuple[tuple[str, re.Pattern[str]], ...] = (
             ("password", _KEYWORD), ("secret", _SECRET_KEYWORD), ("weak", _WEAK_KEYWORD))
+        # the label stems, or (with the project's own labels, folded) no prefilter
+        self.keywords: tuple[str, ...] | None = None if extra_terms else LABEL_STEMS
         if extra_terms:
             extra = re.compile("|".join(re.escape(fold(t)) for t in sorted(extra_terms, key=len, reverse=True)))
             self._patterns = (("password", extra), *self._patterns)
@@ -350,6 +356,7 @@ class UserSlashPassword:
     an account and its password handed over together, without a password label."""
 
     rule = PASSWORD
+    keywords = ("/",)
     _PAIR = re.compile(r"(?<![\w/])(?P<user>[A-Za-z][\w.@\\-]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/]{4,64})(?=$|[\s,;)])")
     _CUE = re.compile(
         r"(?:\b(?:acces|access|login|logon|identifiants?|compte|credentials?|connecter avec|connect(?:ed)? with|"

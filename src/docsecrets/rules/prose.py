@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import EXAMPLES_BEFORE, PASSWORD
+from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
 
@@ -79,6 +80,7 @@ def password_shaped(value: str) -> bool:
 
 class ProsePasswords:
     rule = PASSWORD
+    keywords = PROSE_STEMS
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 10:

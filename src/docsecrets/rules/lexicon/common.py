@@ -60,3 +60,17 @@ LABEL_STEMS: tuple[str, ...] = (
 # Short labels that are also ordinary words or abbreviations ("PASS +PUMP", "PW 40"): they count
 # only with an explicit separator ("pass: X", "PW=X").
 AMBIGUOUS_LABELS: frozenset[str] = frozenset({"pass", "passe", "pw", "psk", "clave"})
+# Substrings (of lower-cased text) without which no cue of the prose rule (rules/prose.py) can
+# match: its own pre-filter, as literals ("c[oó]digo" needs "digo", "nouveau :" needs "nouve").
+PROSE_STEMS: tuple[str, ...] = (
+    "old", "alt", "new", "code", "ww", "pass", "pin", "previous", "nov", "mdp", "m.d.p", "pwd", "pswd", "kennw",
+    "wachtw", "contras", "clave", "senha", "parola", "palavra", "toegang", "wifi", "wi-fi", "wlan", "reset",
+    "initialis", "ckgesetzt", "restablec", "reimpost", "redefinid", "gereset", "digo", "codice", "nouve", "neu",
+    "nuev", "nuov", "nieuw", "ancien", "antig", "vecchi", "oud", "pw", "psk",
+)
+# Substrings (of lower-cased text) without which no syntax of rules/web_root.py can match: JSON
+# maps and arrays, .pgpass lines, machineKey, define(), INSERT, and the commands it reads.
+WEB_ROOT_STEMS: tuple[str, ...] = (
+    '"', ":", "define", "insert", "machine", "convertto", "net use", "7z", "docker", "curl", "smb", "rpcclient",
+    "winexe", "cifs", "lftp",
+)
