@@ -15,6 +15,7 @@ from docsecrets import filters
 from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.rules.lexicon import (
     COPULAS,
+    EXAMPLES_BEFORE,
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
     PASSWORD_TERMS,
@@ -78,10 +79,6 @@ _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
-EXAMPLES_BEFORE = re.compile(  # on the label's own line; "example.org" is a domain, not an example
-    r"(?<![.@/])\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
-    r"forbidden|interdits?|verbotene?|prohibid[oa]s|vietat[ei]|verboden|proibid[oa]s|worst|pires|"
-    r"schlechteste\w*|peores|peggiori|slechtste|piores)\b(?!\.[a-z])[^\n]{0,40}\Z")
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
@@ -406,4 +403,4 @@ class UserSlashPassword:
             offset += len(line) + 1
 
 
-__all__ = ["EXAMPLES_BEFORE", "PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]
+__all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]

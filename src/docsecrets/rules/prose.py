@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
-from docsecrets.rules.kv_password import EXAMPLES_BEFORE, PASSWORD
+from docsecrets.rules.kv_password import PASSWORD
+from docsecrets.rules.lexicon import EXAMPLES_BEFORE
 from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity

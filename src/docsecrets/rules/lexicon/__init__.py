@@ -83,6 +83,10 @@ def may_hold_label(text: str) -> bool:
 
 PASSWORD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z0-9])")
 SECRET_KEY_RE = re.compile(r"(?<![a-z])(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
+# "Exemples de mots de passe interdits : ...", on the label's own line (over folded text): what
+# not to choose, nobody's password. "example.org" is a domain, not an example.
+EXAMPLES_BEFORE = re.compile(r"(?<![.@/])\b(?:" + "|".join(_joined("EXAMPLE_WORDS")) +
+                             r")\b(?!\.[a-z])[^\n]{0,40}\Z")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

@@ -74,3 +74,6 @@ WEB_ROOT_STEMS: tuple[str, ...] = (
     '"', ":", "define", "insert", "machine", "convertto", "net use", "7z", "docker", "curl", "smb", "rpcclient",
     "winexe", "cifs", "lftp",
 )
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ()

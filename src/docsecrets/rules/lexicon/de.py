@@ -15,3 +15,6 @@ COLUMN_QUALIFIERS: tuple[str, ...] = (
 PLACEHOLDERS: frozenset[str] = frozenset("passwort kennwort leer ja nein hier siehe im".split())
 POINTERS: tuple[str, ...] = (r"siehe", r"auf anfrage", r"gleich", r"wie", r"oben", r"kein")
 POLICY_WORDS: tuple[str, ...] = (r"zeichen", r"mindestens", r"muss", r"enthalten")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("beispiele?", "verbotene?", r"schlechteste\w*")

@@ -34,3 +34,6 @@ POINTERS: tuple[str, ...] = (
     r"pending",
 )
 POLICY_WORDS: tuple[str, ...] = (r"characters?", r"at least", r"must", r"contain", r"length")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("examples?", "forbidden", "worst")

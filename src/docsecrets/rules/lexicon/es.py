@@ -11,3 +11,6 @@ COLUMN_QUALIFIERS: tuple[str, ...] = ()
 PLACEHOLDERS: frozenset[str] = frozenset("contrasena contraseña vacio si sí aqui ver".split())
 POINTERS: tuple[str, ...] = (r"ver", r"igual", r"arriba", r"sin ")
 POLICY_WORDS: tuple[str, ...] = (r"caracteres", r"al menos", r"debe")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("ejemplos?", r"prohibid[oa]s", "peores")

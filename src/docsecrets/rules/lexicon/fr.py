@@ -40,3 +40,6 @@ POINTERS: tuple[str, ...] = (
 )
 # Words of password policies ("au moins 8 caractères").
 POLICY_WORDS: tuple[str, ...] = (r"caracteres?", r"au moins", r"doit", r"contenir", r"longueur")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("exemples?", "interdits?", "pires")

@@ -11,3 +11,6 @@ COLUMN_QUALIFIERS: tuple[str, ...] = ()
 PLACEHOLDERS: frozenset[str] = frozenset("qui vedi".split())
 POINTERS: tuple[str, ...] = (r"vedi", r"come", r"sopra", r"senza")
 POLICY_WORDS: tuple[str, ...] = (r"caratteri", r"almeno", r"deve")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("esempi", "esempio", r"vietat[ei]", "peggiori")

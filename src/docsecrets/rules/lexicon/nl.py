@@ -11,3 +11,6 @@ COLUMN_QUALIFIERS: tuple[str, ...] = ()
 PLACEHOLDERS: frozenset[str] = frozenset("wachtwoord zie".split())
 POINTERS: tuple[str, ...] = (r"zie", r"zelfde", r"hierboven", r"geen")
 POLICY_WORDS: tuple[str, ...] = (r"tekens", r"ten minste", r"moet")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "verboden", "slechtste")

@@ -11,3 +11,6 @@ COLUMN_QUALIFIERS: tuple[str, ...] = ()
 PLACEHOLDERS: frozenset[str] = frozenset("senha".split())
 POINTERS: tuple[str, ...] = (r"mesmo", r"acima", r"sem ")
 POLICY_WORDS: tuple[str, ...] = (r"pelo menos", r"deve", r"conter")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("exemplos?", r"proibid[oa]s", "piores")
