@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import PASSWORD
-from docsecrets.rules.lexicon import EXAMPLES_BEFORE
+from docsecrets.rules.lexicon import EXAMPLES_BEFORE, EXAMPLES_BETWEEN
 from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
@@ -51,10 +51,6 @@ _SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|
 _PAREN = re.compile(r"\([^()]{0,120}\)")
 _TOKEN = re.compile(r"[^\s]+")
 _ASSIGNED = re.compile(r"[\w]*[\"'\]]?[ \t]*(?:[:=@]|=>)[ \t]*[^\s]")
-_EXAMPLES_BETWEEN = re.compile(
-    r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|e\.g\.|"
-    r"z\.b\.|p\.ex\.|par exemple|for example|such as|wie|comme|como|come|zoals|bspw\.|bijv\.|ad es\.|"
-    r"por ejemplo|por exemplo|ad esempio|zum beispiel|bijvoorbeeld)(?!\w)", re.IGNORECASE)
 # "the password of Office365", "la password di X": the next word names what the password opens
 _OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|de|du|des|di|del|della|dello|von|vom|fur|für|van|voor|do|da|para|pour|"
                         r"per|zu|zum|zur|bei|on|to the|at)\s*$", re.IGNORECASE)
@@ -151,7 +147,7 @@ class ProsePasswords:
             if not value or value[0] in "<`[{$%" or "=" in value:
                 continue  # markup, code, a variable
             offset = token.start() + token.group(0).index(value)
-            if _EXAMPLES_BETWEEN.search(window[:offset]):
+            if EXAMPLES_BETWEEN.search(window[:offset]):
                 return first  # "... Schlechte Beispiele: „Sommer2023“": examples from here on
             if _CUE.search(fold_keep_length(value)) and offset > 0:
                 break  # the next label starts: its value is its own

@@ -87,6 +87,8 @@ SECRET_KEY_RE = re.compile(r"(?<![a-z])(?:" + "|".join(SECRET_KEY_TERMS) + r")(?
 # not to choose, nobody's password. "example.org" is a domain, not an example.
 EXAMPLES_BEFORE = re.compile(r"(?<![.@/])\b(?:" + "|".join(_joined("EXAMPLE_WORDS")) +
                              r")\b(?!\.[a-z])[^\n]{0,40}\Z")
+# "... Schlechte Beispiele: „Sommer2023“", "such as X": examples from here on (raw text).
+EXAMPLES_BETWEEN = re.compile(r"\b(?:" + "|".join(_joined("EXAMPLE_MARKERS")) + r")(?!\w)", re.IGNORECASE)
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

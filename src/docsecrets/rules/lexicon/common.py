@@ -77,3 +77,5 @@ WEB_ROOT_STEMS: tuple[str, ...] = (
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ()
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ()

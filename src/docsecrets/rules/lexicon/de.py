@@ -18,3 +18,5 @@ POLICY_WORDS: tuple[str, ...] = (r"zeichen", r"mindestens", r"muss", r"enthalten
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ("beispiele?", "verbotene?", r"schlechteste\w*")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("beispiele?", r"z\.b\.", "wie", r"bspw\.", "zum beispiel")

@@ -37,3 +37,5 @@ POLICY_WORDS: tuple[str, ...] = (r"characters?", r"at least", r"must", r"contain
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ("examples?", "forbidden", "worst")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("examples?", r"e\.g\.", "for example", "such as")

@@ -14,3 +14,5 @@ POLICY_WORDS: tuple[str, ...] = (r"caracteres", r"al menos", r"debe")
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ("ejemplos?", r"prohibid[oa]s", "peores")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("ejemplos?", "como", "por ejemplo")

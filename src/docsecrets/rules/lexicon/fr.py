@@ -43,3 +43,5 @@ POLICY_WORDS: tuple[str, ...] = (r"caracteres?", r"au moins", r"doit", r"conteni
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ("exemples?", "interdits?", "pires")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("exemples?", r"p\.ex\.", "par exemple", "comme")

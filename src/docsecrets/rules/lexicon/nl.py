@@ -14,3 +14,5 @@ POLICY_WORDS: tuple[str, ...] = (r"tekens", r"ten minste", r"moet")
 # Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
 # a value after them is nobody's password (regex fragments over folded text).
 EXAMPLE_WORDS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "verboden", "slechtste")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "zoals", r"bijv\.", "bijvoorbeeld")
