@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import PASSWORD
-from docsecrets.rules.lexicon import EXAMPLES_BEFORE, EXAMPLES_BETWEEN
+from docsecrets.rules.lexicon import EXAMPLES_BEFORE, EXAMPLES_BETWEEN, OF_BEFORE
 from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
@@ -51,9 +51,6 @@ _SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|
 _PAREN = re.compile(r"\([^()]{0,120}\)")
 _TOKEN = re.compile(r"[^\s]+")
 _ASSIGNED = re.compile(r"[\w]*[\"'\]]?[ \t]*(?:[:=@]|=>)[ \t]*[^\s]")
-# "the password of Office365", "la password di X": the next word names what the password opens
-_OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|de|du|des|di|del|della|dello|von|vom|fur|für|van|voor|do|da|para|pour|"
-                        r"per|zu|zum|zur|bei|on|to the|at)\s*$", re.IGNORECASE)
 _FILE_LIKE = re.compile(r"^[\w.-]+\.[a-z0-9]{1,4}$")  # release.7z, backup.tar, nas02.lan
 _PATH_LIKE = re.compile(r"^(?:[A-Za-z]:)?[\\/]?(?:[\w.~$-]+[\\/]){2,}[\w.~$-]*$")  # /tmp/x1/venv/bin, C:\a\b
 _STRIP = ".,;:)»\"'”’…“"
@@ -153,7 +150,7 @@ class ProsePasswords:
                 break  # the next label starts: its value is its own
             if not password_shaped(value) or filters.not_a_secret(value) or filters.is_common_password(value):
                 continue
-            if _OF_BEFORE.search(window[:offset]) and not _SEPARATOR.search(window[:offset]):
+            if OF_BEFORE.search(window[:offset]) and not _SEPARATOR.search(window[:offset]):
                 continue  # "la password di Office365 va cambiata": Office365 is what it opens
             if _SEPARATOR.search(window[:offset]) and (
                     offset <= _NEAR or window[:offset].rstrip().endswith((":", "=")) and

@@ -89,6 +89,9 @@ EXAMPLES_BEFORE = re.compile(r"(?<![.@/])\b(?:" + "|".join(_joined("EXAMPLE_WORD
                              r")\b(?!\.[a-z])[^\n]{0,40}\Z")
 # "... Schlechte Beispiele: „Sommer2023“", "such as X": examples from here on (raw text).
 EXAMPLES_BETWEEN = re.compile(r"\b(?:" + "|".join(_joined("EXAMPLE_MARKERS")) + r")(?!\w)", re.IGNORECASE)
+# "la password di Office365", "the password for the VPN": a preposition at the end of the text
+# before a word says what the password opens (raw text).
+OF_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(_joined("OF_WORDS")) + r")\s*$", re.IGNORECASE)
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

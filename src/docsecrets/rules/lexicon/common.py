@@ -79,3 +79,5 @@ WEB_ROOT_STEMS: tuple[str, ...] = (
 EXAMPLE_WORDS: tuple[str, ...] = ()
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ()
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ()

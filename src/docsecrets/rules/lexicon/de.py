@@ -20,3 +20,5 @@ POLICY_WORDS: tuple[str, ...] = (r"zeichen", r"mindestens", r"muss", r"enthalten
 EXAMPLE_WORDS: tuple[str, ...] = ("beispiele?", "verbotene?", r"schlechteste\w*")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("beispiele?", r"z\.b\.", "wie", r"bspw\.", "zum beispiel")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("von", "vom", "fur", "für", "zu", "zum", "zur", "bei")

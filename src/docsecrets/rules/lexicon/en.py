@@ -39,3 +39,5 @@ POLICY_WORDS: tuple[str, ...] = (r"characters?", r"at least", r"must", r"contain
 EXAMPLE_WORDS: tuple[str, ...] = ("examples?", "forbidden", "worst")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("examples?", r"e\.g\.", "for example", "such as")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("of", "for", "on", "to the", "at")

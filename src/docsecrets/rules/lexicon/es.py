@@ -16,3 +16,5 @@ POLICY_WORDS: tuple[str, ...] = (r"caracteres", r"al menos", r"debe")
 EXAMPLE_WORDS: tuple[str, ...] = ("ejemplos?", r"prohibid[oa]s", "peores")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("ejemplos?", "como", "por ejemplo")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("de", "del", "para")

@@ -45,3 +45,5 @@ POLICY_WORDS: tuple[str, ...] = (r"caracteres?", r"au moins", r"doit", r"conteni
 EXAMPLE_WORDS: tuple[str, ...] = ("exemples?", "interdits?", "pires")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("exemples?", r"p\.ex\.", "par exemple", "comme")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("de", "du", "des", "pour")

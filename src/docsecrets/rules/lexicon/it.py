@@ -16,3 +16,5 @@ POLICY_WORDS: tuple[str, ...] = (r"caratteri", r"almeno", r"deve")
 EXAMPLE_WORDS: tuple[str, ...] = ("esempi", "esempio", r"vietat[ei]", "peggiori")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("esempi", "esempio", "come", r"ad es\.", "ad esempio")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("di", "del", "della", "dello", "da", "per")

@@ -16,3 +16,5 @@ POLICY_WORDS: tuple[str, ...] = (r"tekens", r"ten minste", r"moet")
 EXAMPLE_WORDS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "verboden", "slechtste")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "zoals", r"bijv\.", "bijvoorbeeld")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("van", "voor")

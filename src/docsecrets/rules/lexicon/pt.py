@@ -16,3 +16,5 @@ POLICY_WORDS: tuple[str, ...] = (r"pelo menos", r"deve", r"conter")
 EXAMPLE_WORDS: tuple[str, ...] = ("exemplos?", r"proibid[oa]s", "piores")
 # Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
 EXAMPLE_MARKERS: tuple[str, ...] = ("exemplos?", "como", "por exemplo")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("do", "da", "para")
