@@ -58,6 +58,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
 # value, a token prefix with its body (12 characters at least), a separator or a key armour). A union of the rules' own
 # keyword tests was tried and missed the catalogue's and the prose rules' cues: this test knows
 # nothing of the rules, so a rule added later cannot be hidden by it. tests/engine_test.py checks.
+# (Each rule's own keywords, `Rule.keywords`, are applied per rule in scan_text, where
+# tests/rules/prefilter_test.py and keywords_test.py hold them to the full scan and the case files.)
 _NUMERIC = re.compile(r"[\d\s.,:;+\-/%()]*")
 _ONE_WORD = re.compile(r"\s*[^\W\d_]{1,11}\s*")  # shorter than any token (known_tokens._SHORTEST)
 

@@ -117,19 +117,24 @@ _ALTERNATIONS: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
 
 
 class TextRule(Protocol):
-    """A detector over free text. To add a rule, three steps:
+    """A detector over free text. To add a rule: one record, one detector, one case file.
 
     1. The record: in the detector's module, `SLACK = Rule(id="DS2xx", name="slack-token",
-       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False)`.
-       Ids are permanent (baselines and SARIF use them); pick the priority from the `Priority`
-       scale; set `is_password=False` unless what it finds unlocks an account. Add the record to
-       `RULES` in `rules/registry.py` (that feeds `docsecrets rules` and SARIF).
-    2. The detector: a class with `rule = SLACK` and `scan(text) -> Iterator[Match]`; test a cheap
-       prefilter (a substring) before any regex, and drop values with
-       `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
-       Words of a language (labels, pointers, placeholders) go to `rules/lexicon/<language>.py`.
+       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False,
+       keywords=("xoxb-", "xoxp-"))`. Ids are permanent (baselines and SARIF use them); pick the
+       priority from the `Priority` scale; set `is_password=False` unless what it finds unlocks
+       an account; `keywords` are lower-case literals without which it can find nothing (or
+       `None`, with its reason in tests/rules/keywords_test.py). Add the record to `RULES` in
+       `rules/registry.py` (that feeds `docsecrets rules`, SARIF and `RuleSet`).
+    2. The detector: a class with `rule = SLACK`, `keywords = SLACK.keywords` and
+       `scan(text) -> Iterator[Match]`. The engine calls `scan` only on a text that holds one of
+       the keywords (tests/rules/prefilter_test.py checks that this changes no result); drop values
+       with `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
+       Words of a language (labels, cues, pointers, placeholders) go to
+       `rules/lexicon/<language>.py`, words of no language to `rules/lexicon/common.py`.
     3. The case file: `tests/rules/cases/DS2xx.txt`, a `[not found]` section then a `[found]`
-       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine.
+       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine,
+       and every `[found]` text must hold one of the record's keywords.
     """
 
     rule: Rule
