@@ -17,23 +17,30 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import PASSWORD
-from docsecrets.rules.lexicon import EXAMPLES_BEFORE, EXAMPLES_BETWEEN, OF_BEFORE
+from docsecrets.rules.lexicon import (
+    CREDENTIAL_WORDS,
+    EXAMPLES_BEFORE,
+    EXAMPLES_BETWEEN,
+    NEW_WORDS,
+    OF_BEFORE,
+    RESET_CUES,
+    SHORT_CUES,
+    WIFI_KEY_AFTER,
+    WIFI_KEY_BEFORE,
+)
 from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
 
 _CUE = re.compile(
     r"(?<![a-z0-9_$])(?:[a-z]{3,24}(?:passwort|kennwort|wachtwoord)|" + "|".join(t for t in PASSWORD_TERMS if t not in (r"passe?", r"pw", r"psk")) + r"|"
-    r"wi-?fi[ _-]?(?:key|password|code|schlussel|clave|chiave|sleutel|chave)|(?:cle|code|clave|chiave|chave|"
-    r"sleutel|schlussel)[ _-]?(?:wi-?fi|wlan)|wlan[ _-]?(?:key|schlussel)|"
-    r"reset to|reinitialise(?:e|s)? a|zuruckgesetzt auf|restablecid[ao] a|reimpostat[ao] a|gereset naar|"
-    r"redefinid[ao] para|"
+    r"wi-?fi[ _-]?(?:" + "|".join(WIFI_KEY_AFTER) + r")|(?:" + "|".join(WIFI_KEY_BEFORE) + r")[ _-]?(?:wi-?fi|wlan)|"
+    r"wlan[ _-]?(?:key|schlussel)|" + "|".join(RESET_CUES) + r"|"
     r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: (?:d'?acces|acces|access|wifi|wi-fi|secret|"
     r"de connexion|du portail|de la porte|der tur|de acceso|di accesso|de acesso|van de deur|alarme|"
     r"dell'allarme|de l'alarme|der alarmanlage)){0,2} (?:est|is|ist|lautet|es|e|è|é)|"
-    r"(?P<new>nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova|ancien|ancienne|old|"
-    r"previous|alt|alte|altes|antiguo|antigua|vecchio|vecchia|oud|oude|antigo|antiga)[ \t]*[:=]|"
-    r"(?P<short>ww|pw|psk|pwd|mdp|pass))"
+    r"(?P<new>" + "|".join(NEW_WORDS) + r")[ \t]*[:=]|"
+    r"(?P<short>" + "|".join(SHORT_CUES) + r"))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective
 # What lower-cased text must hold for a cue above to match: one cheap pass before folding accents.
 _PREFILTER = re.compile(
@@ -42,8 +49,7 @@ _PREFILTER = re.compile(
     r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa]|ancien|old|previous|alte?s?|antigu[oa]|"
     r"vecchi[oa]|oude?|antig[oa])[ \t]*[:=]|\b(?:ww|pw|psk)\b")
 _CREDENTIAL_NEAR = re.compile(
-    r"(?:" + "|".join(PASSWORD_TERMS) + r"|wi-?fi|wlan|code|credenzial|credencial|identifiant|zugang|acces|"
-    r"clave|chiave|sleutel|schlussel|\bcle\b|toegang|senha)")
+    r"(?:" + "|".join((*PASSWORD_TERMS, *CREDENTIAL_WORDS)) + r")")
 _WINDOW = 160
 _NEAR = 60
 _SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|naar|para|sera|will be)\b)[ \t]*$",

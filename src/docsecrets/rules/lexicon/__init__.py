@@ -92,6 +92,13 @@ EXAMPLES_BETWEEN = re.compile(r"\b(?:" + "|".join(_joined("EXAMPLE_MARKERS")) + 
 # "la password di Office365", "the password for the VPN": a preposition at the end of the text
 # before a word says what the password opens (raw text).
 OF_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(_joined("OF_WORDS")) + r")\s*$", re.IGNORECASE)
+# The prose rule's cues (rules/prose.py builds its regex from them).
+WIFI_KEY_AFTER: tuple[str, ...] = _joined("WIFI_KEY_AFTER")
+WIFI_KEY_BEFORE: tuple[str, ...] = _joined("WIFI_KEY_BEFORE")
+RESET_CUES: tuple[str, ...] = _joined("RESET_CUES")
+NEW_WORDS: tuple[str, ...] = _joined("NEW_WORDS")
+SHORT_CUES: tuple[str, ...] = _joined("SHORT_CUES")
+CREDENTIAL_WORDS: tuple[str, ...] = _joined("CREDENTIAL_WORDS")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

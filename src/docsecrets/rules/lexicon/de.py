@@ -22,3 +22,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("beispiele?", "verbotene?", r"schlechteste\w*"
 EXAMPLE_MARKERS: tuple[str, ...] = ("beispiele?", r"z\.b\.", "wie", r"bspw\.", "zum beispiel")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("von", "vom", "fur", "für", "zu", "zum", "zur", "bei")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("schlussel",)
+WIFI_KEY_BEFORE: tuple[str, ...] = ("schlussel",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = ("zuruckgesetzt auf",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("neu", "neues", "alt", "alte", "altes")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ()
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("zugang", "schlussel")

@@ -41,3 +41,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("examples?", "forbidden", "worst")
 EXAMPLE_MARKERS: tuple[str, ...] = ("examples?", r"e\.g\.", "for example", "such as")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("of", "for", "on", "to the", "at")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("key", "password", "code")
+WIFI_KEY_BEFORE: tuple[str, ...] = ("code",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = ("reset to",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("new", "old", "previous")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ("pw", "psk", "pwd", "pass")
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ()

@@ -47,3 +47,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("exemples?", "interdits?", "pires")
 EXAMPLE_MARKERS: tuple[str, ...] = ("exemples?", r"p\.ex\.", "par exemple", "comme")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("de", "du", "des", "pour")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ()
+WIFI_KEY_BEFORE: tuple[str, ...] = ("cle",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = (r"reinitialise(?:e|s)? a",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("nouveau", "nouvelle", "ancien", "ancienne")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ("mdp",)
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("identifiant", "acces", r"\bcle\b")

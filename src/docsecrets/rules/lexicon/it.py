@@ -18,3 +18,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("esempi", "esempio", r"vietat[ei]", "peggiori"
 EXAMPLE_MARKERS: tuple[str, ...] = ("esempi", "esempio", "come", r"ad es\.", "ad esempio")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("di", "del", "della", "dello", "da", "per")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("chiave",)
+WIFI_KEY_BEFORE: tuple[str, ...] = ("chiave",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = (r"reimpostat[ao] a",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("nuovo", "nuova", "vecchio", "vecchia")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ()
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("credenzial", "chiave")

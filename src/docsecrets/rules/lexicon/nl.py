@@ -18,3 +18,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "verboden", "slech
 EXAMPLE_MARKERS: tuple[str, ...] = ("voorbeelden", "voorbeeld", "zoals", r"bijv\.", "bijvoorbeeld")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("van", "voor")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("sleutel",)
+WIFI_KEY_BEFORE: tuple[str, ...] = ("sleutel",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = ("gereset naar",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("nieuw", "nieuwe", "oud", "oude")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ("ww",)
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("sleutel", "toegang")

@@ -18,3 +18,15 @@ EXAMPLE_WORDS: tuple[str, ...] = ("exemplos?", r"proibid[oa]s", "piores")
 EXAMPLE_MARKERS: tuple[str, ...] = ("exemplos?", "como", "por exemplo")
 # Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
 OF_WORDS: tuple[str, ...] = ("do", "da", "para")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("chave",)
+WIFI_KEY_BEFORE: tuple[str, ...] = ("chave",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = (r"redefinid[ao] para",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("novo", "nova", "antigo", "antiga")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ()
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("senha",)
