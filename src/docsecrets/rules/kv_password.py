@@ -14,10 +14,14 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.rules.lexicon import (
+    ACCESS_LABELS,
+    ACCOUNT_NAMES,
     COPULAS,
     EXAMPLES_BEFORE,
+    GLUE_PREFIXES,
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
+    PAIR_PHRASES,
     PASSWORD_TERMS,
     PASSWORD_RE,
     SECRET_KEY_RE,
@@ -83,13 +87,6 @@ _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
 
 
-_GLUE_PREFIXES = frozenset("""
-db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
-redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
-radius snmp domain local db1 db2 sec
-""".split())
-
-
 def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool:
     """The label must start a word: after a non-letter, or at a camelCase boundary (bindPassword)."""
     if start == 0:
@@ -104,7 +101,7 @@ def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool
         return True  # German and Dutch compounds: Initialpasswort, Administratorkennwort, beheerderswachtwoord
     prefix = original[max(0, start - 8):start].lower()
     glued = re.search(r"(?:^|[^a-z0-9])([a-z0-9]{2,7})$", prefix) or re.fullmatch(r"([a-z0-9]{2,7})", prefix)
-    if glued and glued.group(1) in _GLUE_PREFIXES and end - start >= 3:
+    if glued and glued.group(1) in GLUE_PREFIXES and end - start >= 3:
         return True  # $dbpass, ftppwd, adminpassword: a short service word glued to the label
     # SHOUTED env names glue words together: PGPASSWORD, MYSQLPWD
     word_start = start
@@ -314,12 +311,7 @@ class PasswordAssignment:
 _PAIR_VALUE = re.compile(
     r"^(?:(?P<pre>[^/\n]{0,60}?)[ \t]+[-–:][ \t]*)?(?P<user>[^\s/()]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/()]{2,64})"
     r"(?P<note>[ \t]*\([^()\n]{0,60}\)|[ \t]*\(?!+\)?)?[ \t]*$")
-_PAIR_CUE = re.compile(
-    r"(?:(?<![a-z])(?:acces|access|login|logon|identifiants?|compte|account|session|utilisateur|user|benutzer|"
-    r"konto|zugang|zugangsdaten|kennung|cuenta|conta|toegang|acceso|accesso|acesso|credenziali|credenciales|"
-    r"usuario|utente|gebruiker|utilizador|gebr|admin|citrix|windows|domaine?|portail|portal|portale|appli|"
-    r"application|sql|base|bdd|db|vnc|rdp|ssh|vpn|ftp|oracle|teamviewer|anydesk|mysql|postgres|console|"
-    r"interface|web|sgbd|datenbank|instance)(?![a-z]))")
+_PAIR_CUE = re.compile(r"(?:(?<![a-z])(?:" + "|".join(ACCESS_LABELS) + r")(?![a-z]))")
 
 
 _PAIR_LABEL = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,4}[ \t]*:?[ \t]*")
@@ -355,13 +347,8 @@ class UserSlashPassword:
     rule = PASSWORD
     keywords = ("/",)
     _PAIR = re.compile(r"(?<![\w/])(?P<user>[A-Za-z][\w.@\\-]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/]{4,64})(?=$|[\s,;)])")
-    _CUE = re.compile(
-        r"(?:\b(?:acces|access|login|logon|identifiants?|compte|credentials?|connecter avec|connect(?:ed)? with|"
-        r"log ?in with|sign in with|anmelden mit|zugang|zugangsdaten|anmeldung|acceso|accesso|toegang|acesso|"
-        r"inloggen met|conectar(?:se)? con|accedere con|entrar com|user ?/ ?pass\w*|utilisateur)\b[^\n]{0,40}$)",
-        re.IGNORECASE)
-    _ACCOUNTS = re.compile(r"(?:admin|administrator|administrateur|root|sa|sysadmin|superuser|support|system|"
-                           r"manager|oracle|postgres|pi|ubnt|operator)$", re.IGNORECASE)
+    _CUE = re.compile(r"(?:\b(?:" + "|".join(PAIR_PHRASES) + r")\b[^\n]{0,40}$)", re.IGNORECASE)
+    _ACCOUNTS = re.compile(r"(?:" + "|".join(ACCOUNT_NAMES) + r")$", re.IGNORECASE)
 
     def scan(self, text: str) -> Iterator[Match]:
         if "/" not in text:

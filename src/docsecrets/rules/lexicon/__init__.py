@@ -99,6 +99,12 @@ RESET_CUES: tuple[str, ...] = _joined("RESET_CUES")
 NEW_WORDS: tuple[str, ...] = _joined("NEW_WORDS")
 SHORT_CUES: tuple[str, ...] = _joined("SHORT_CUES")
 CREDENTIAL_WORDS: tuple[str, ...] = _joined("CREDENTIAL_WORDS")
+# Pairs "user / password": the label naming what they open, the phrase before them, the accounts
+# that need no cue (rules/kv_password.py).
+ACCESS_LABELS: tuple[str, ...] = _joined("ACCESS_LABELS")
+PAIR_PHRASES: tuple[str, ...] = _joined("PAIR_PHRASES")
+ACCOUNT_NAMES = common.ACCOUNT_NAMES
+GLUE_PREFIXES = common.GLUE_PREFIXES
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

@@ -93,3 +93,18 @@ NEW_WORDS: tuple[str, ...] = ()
 SHORT_CUES: tuple[str, ...] = ()
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = (r"wi-?fi", "wlan", "code")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("citrix", "windows", "sql", "db", "vnc", "rdp", "ssh", "vpn", "ftp", "oracle", "teamviewer", "anydesk", "mysql", "postgres")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ()
+# Service words glued to a password label ($dbpass, ftppwd, adminpassword): the label still counts.
+GLUE_PREFIXES: frozenset[str] = frozenset("""
+db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
+redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
+radius snmp domain local db1 db2 sec
+""".split())
+# Well-known account names: "admin / X" is a pair without any cue before it (regex fragments, any case).
+ACCOUNT_NAMES: tuple[str, ...] = (
+    "admin", "administrator", "administrateur", "root", "sa", "sysadmin", "superuser", "support", "system", "manager",
+    "oracle", "postgres", "pi", "ubnt", "operator",
+)

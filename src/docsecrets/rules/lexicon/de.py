@@ -34,3 +34,7 @@ NEW_WORDS: tuple[str, ...] = ("neu", "neues", "alt", "alte", "altes")
 SHORT_CUES: tuple[str, ...] = ()
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ("zugang", "schlussel")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("benutzer", "konto", "zugang", "zugangsdaten", "kennung", "datenbank")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("anmelden mit", "zugang", "zugangsdaten", "anmeldung")

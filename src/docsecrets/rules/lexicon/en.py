@@ -53,3 +53,7 @@ NEW_WORDS: tuple[str, ...] = ("new", "old", "previous")
 SHORT_CUES: tuple[str, ...] = ("pw", "psk", "pwd", "pass")
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ()
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("access", "login", "logon", "account", "session", "user", "admin", "application", "console", "interface", "web", "instance", "portal")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("access", "login", "logon", r"credentials?", r"connect(?:ed)? with", r"log ?in with", "sign in with", r"user ?/ ?pass\w*")

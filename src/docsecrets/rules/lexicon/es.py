@@ -30,3 +30,7 @@ NEW_WORDS: tuple[str, ...] = ("nuevo", "nueva", "antiguo", "antigua")
 SHORT_CUES: tuple[str, ...] = ()
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ("credencial", "clave")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("cuenta", "acceso", "credenciales", "usuario")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("acceso", r"conectar(?:se)? con")

@@ -59,3 +59,7 @@ NEW_WORDS: tuple[str, ...] = ("nouveau", "nouvelle", "ancien", "ancienne")
 SHORT_CUES: tuple[str, ...] = ("mdp",)
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ("identifiant", "acces", r"\bcle\b")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("acces", r"identifiants?", "compte", "utilisateur", r"domaine?", "portail", "appli", "bdd", "base", "sgbd")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("acces", r"identifiants?", "compte", "connecter avec", "utilisateur")

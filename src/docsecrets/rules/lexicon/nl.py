@@ -30,3 +30,7 @@ NEW_WORDS: tuple[str, ...] = ("nieuw", "nieuwe", "oud", "oude")
 SHORT_CUES: tuple[str, ...] = ("ww",)
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ("sleutel", "toegang")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("toegang", "gebruiker", "gebr")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("toegang", "inloggen met")

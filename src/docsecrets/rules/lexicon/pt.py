@@ -30,3 +30,7 @@ NEW_WORDS: tuple[str, ...] = ("novo", "nova", "antigo", "antiga")
 SHORT_CUES: tuple[str, ...] = ()
 # Words that name a credential just before "nouveau :" (with the password labels).
 CREDENTIAL_WORDS: tuple[str, ...] = ("senha",)
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("conta", "acesso", "utilizador")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("acesso", "entrar com")
