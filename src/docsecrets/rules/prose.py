@@ -25,6 +25,7 @@ from docsecrets.rules.lexicon import (
     OF_BEFORE,
     RESET_CUES,
     SHORT_CUES,
+    VALUE_COPULAS,
     WIFI_KEY_AFTER,
     WIFI_KEY_BEFORE,
 )
@@ -52,8 +53,7 @@ _CREDENTIAL_NEAR = re.compile(
     r"(?:" + "|".join((*PASSWORD_TERMS, *CREDENTIAL_WORDS)) + r")")
 _WINDOW = 160
 _NEAR = 60
-_SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|naar|para|sera|will be)\b)[ \t]*$",
-                        re.IGNORECASE)
+_SEPARATOR = re.compile(r"(?:[:=]|\b(?:" + "|".join(VALUE_COPULAS) + r")\b)[ \t]*$", re.IGNORECASE)
 _PAREN = re.compile(r"\([^()]{0,120}\)")
 _TOKEN = re.compile(r"[^\s]+")
 _ASSIGNED = re.compile(r"[\w]*[\"'\]]?[ \t]*(?:[:=@]|=>)[ \t]*[^\s]")

@@ -105,6 +105,7 @@ ACCESS_LABELS: tuple[str, ...] = _joined("ACCESS_LABELS")
 PAIR_PHRASES: tuple[str, ...] = _joined("PAIR_PHRASES")
 ACCOUNT_NAMES = common.ACCOUNT_NAMES
 GLUE_PREFIXES = common.GLUE_PREFIXES
+VALUE_COPULAS: tuple[str, ...] = _joined("VALUE_COPULAS")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

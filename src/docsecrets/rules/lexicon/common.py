@@ -108,3 +108,5 @@ ACCOUNT_NAMES: tuple[str, ...] = (
     "admin", "administrator", "administrateur", "root", "sa", "sysadmin", "superuser", "support", "system", "manager",
     "oracle", "postgres", "pi", "ubnt", "operator",
 )
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ()

@@ -38,3 +38,5 @@ CREDENTIAL_WORDS: tuple[str, ...] = ("zugang", "schlussel")
 ACCESS_LABELS: tuple[str, ...] = ("benutzer", "konto", "zugang", "zugangsdaten", "kennung", "datenbank")
 # Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
 PAIR_PHRASES: tuple[str, ...] = ("anmelden mit", "zugang", "zugangsdaten", "anmeldung")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("ist", "lautet", "auf")

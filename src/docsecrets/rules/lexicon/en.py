@@ -57,3 +57,5 @@ CREDENTIAL_WORDS: tuple[str, ...] = ()
 ACCESS_LABELS: tuple[str, ...] = ("access", "login", "logon", "account", "session", "user", "admin", "application", "console", "interface", "web", "instance", "portal")
 # Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
 PAIR_PHRASES: tuple[str, ...] = ("access", "login", "logon", r"credentials?", r"connect(?:ed)? with", r"log ?in with", "sign in with", r"user ?/ ?pass\w*")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("is", "to", "will be")

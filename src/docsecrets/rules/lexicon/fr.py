@@ -63,3 +63,5 @@ CREDENTIAL_WORDS: tuple[str, ...] = ("identifiant", "acces", r"\bcle\b")
 ACCESS_LABELS: tuple[str, ...] = ("acces", r"identifiants?", "compte", "utilisateur", r"domaine?", "portail", "appli", "bdd", "base", "sgbd")
 # Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
 PAIR_PHRASES: tuple[str, ...] = ("acces", r"identifiants?", "compte", "connecter avec", "utilisateur")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("est", "a", "à", "sera")

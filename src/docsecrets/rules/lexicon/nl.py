@@ -34,3 +34,5 @@ CREDENTIAL_WORDS: tuple[str, ...] = ("sleutel", "toegang")
 ACCESS_LABELS: tuple[str, ...] = ("toegang", "gebruiker", "gebr")
 # Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
 PAIR_PHRASES: tuple[str, ...] = ("toegang", "inloggen met")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("naar",)

@@ -34,3 +34,5 @@ CREDENTIAL_WORDS: tuple[str, ...] = ("senha",)
 ACCESS_LABELS: tuple[str, ...] = ("conta", "acesso", "utilizador")
 # Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
 PAIR_PHRASES: tuple[str, ...] = ("acesso", "entrar com")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("é", "para")
