@@ -18,6 +18,10 @@ from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.kv_password import PASSWORD
 from docsecrets.rules.lexicon import (
+    CODE_ARTICLES,
+    CODE_COPULAS,
+    CODE_QUALIFIERS,
+    CODE_WORDS,
     CREDENTIAL_WORDS,
     EXAMPLES_BEFORE,
     EXAMPLES_BETWEEN,
@@ -37,9 +41,8 @@ _CUE = re.compile(
     r"(?<![a-z0-9_$])(?:[a-z]{3,24}(?:passwort|kennwort|wachtwoord)|" + "|".join(t for t in PASSWORD_TERMS if t not in (r"passe?", r"pw", r"psk")) + r"|"
     r"wi-?fi[ _-]?(?:" + "|".join(WIFI_KEY_AFTER) + r")|(?:" + "|".join(WIFI_KEY_BEFORE) + r")[ _-]?(?:wi-?fi|wlan)|"
     r"wlan[ _-]?(?:key|schlussel)|" + "|".join(RESET_CUES) + r"|"
-    r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: (?:d'?acces|acces|access|wifi|wi-fi|secret|"
-    r"de connexion|du portail|de la porte|der tur|de acceso|di accesso|de acesso|van de deur|alarme|"
-    r"dell'allarme|de l'alarme|der alarmanlage)){0,2} (?:est|is|ist|lautet|es|e|è|é)|"
+    r"(?:" + "|".join(CODE_ARTICLES) + r") (?:" + "|".join(CODE_WORDS) + r")(?: (?:" + "|".join(CODE_QUALIFIERS) +
+    r")){0,2} (?:" + "|".join(CODE_COPULAS) + r")|"
     r"(?P<new>" + "|".join(NEW_WORDS) + r")[ \t]*[:=]|"
     r"(?P<short>" + "|".join(SHORT_CUES) + r"))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective

@@ -106,6 +106,10 @@ PAIR_PHRASES: tuple[str, ...] = _joined("PAIR_PHRASES")
 ACCOUNT_NAMES = common.ACCOUNT_NAMES
 GLUE_PREFIXES = common.GLUE_PREFIXES
 VALUE_COPULAS: tuple[str, ...] = _joined("VALUE_COPULAS")
+CODE_ARTICLES: tuple[str, ...] = _joined("CODE_ARTICLES")
+CODE_WORDS: tuple[str, ...] = _joined("CODE_WORDS")
+CODE_QUALIFIERS: tuple[str, ...] = _joined("CODE_QUALIFIERS")
+CODE_COPULAS: tuple[str, ...] = _joined("CODE_COPULAS")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

@@ -110,3 +110,8 @@ ACCOUNT_NAMES: tuple[str, ...] = (
 )
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ()
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ()
+CODE_WORDS: tuple[str, ...] = ()
+CODE_QUALIFIERS: tuple[str, ...] = ("wifi", "wi-fi")
+CODE_COPULAS: tuple[str, ...] = ()

@@ -40,3 +40,8 @@ ACCESS_LABELS: tuple[str, ...] = ("benutzer", "konto", "zugang", "zugangsdaten",
 PAIR_PHRASES: tuple[str, ...] = ("anmelden mit", "zugang", "zugangsdaten", "anmeldung")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("ist", "lautet", "auf")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("der",)
+CODE_WORDS: tuple[str, ...] = ()
+CODE_QUALIFIERS: tuple[str, ...] = ("der tur", "der alarmanlage")
+CODE_COPULAS: tuple[str, ...] = ("ist", "lautet")

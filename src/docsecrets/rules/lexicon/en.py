@@ -59,3 +59,8 @@ ACCESS_LABELS: tuple[str, ...] = ("access", "login", "logon", "account", "sessio
 PAIR_PHRASES: tuple[str, ...] = ("access", "login", "logon", r"credentials?", r"connect(?:ed)? with", r"log ?in with", "sign in with", r"user ?/ ?pass\w*")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("is", "to", "will be")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("the",)
+CODE_WORDS: tuple[str, ...] = ("pin",)
+CODE_QUALIFIERS: tuple[str, ...] = ("access", "secret")
+CODE_COPULAS: tuple[str, ...] = ("is",)

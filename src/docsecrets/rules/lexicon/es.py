@@ -36,3 +36,8 @@ ACCESS_LABELS: tuple[str, ...] = ("cuenta", "acceso", "credenciales", "usuario")
 PAIR_PHRASES: tuple[str, ...] = ("acceso", r"conectar(?:se)? con")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("es",)
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("el",)
+CODE_WORDS: tuple[str, ...] = ("codigo",)
+CODE_QUALIFIERS: tuple[str, ...] = ("de acceso",)
+CODE_COPULAS: tuple[str, ...] = ("es",)

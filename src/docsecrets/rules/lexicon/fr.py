@@ -65,3 +65,8 @@ ACCESS_LABELS: tuple[str, ...] = ("acces", r"identifiants?", "compte", "utilisat
 PAIR_PHRASES: tuple[str, ...] = ("acces", r"identifiants?", "compte", "connecter avec", "utilisateur")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("est", "a", "à", "sera")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("le",)
+CODE_WORDS: tuple[str, ...] = ("code",)
+CODE_QUALIFIERS: tuple[str, ...] = (r"d'?acces", "acces", "de connexion", "du portail", "de la porte", "alarme", "de l'alarme")
+CODE_COPULAS: tuple[str, ...] = ("est",)

@@ -36,3 +36,8 @@ ACCESS_LABELS: tuple[str, ...] = ("accesso", "credenziali", "utente", "portale")
 PAIR_PHRASES: tuple[str, ...] = ("accesso", "accedere con")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("e", "è")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("il",)
+CODE_WORDS: tuple[str, ...] = ("codice",)
+CODE_QUALIFIERS: tuple[str, ...] = ("di accesso", "dell'allarme")
+CODE_COPULAS: tuple[str, ...] = ("e", "è")

@@ -36,3 +36,8 @@ ACCESS_LABELS: tuple[str, ...] = ("toegang", "gebruiker", "gebr")
 PAIR_PHRASES: tuple[str, ...] = ("toegang", "inloggen met")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("naar",)
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("de",)
+CODE_WORDS: tuple[str, ...] = ()
+CODE_QUALIFIERS: tuple[str, ...] = ("van de deur",)
+CODE_COPULAS: tuple[str, ...] = ()

@@ -36,3 +36,8 @@ ACCESS_LABELS: tuple[str, ...] = ("conta", "acesso", "utilizador")
 PAIR_PHRASES: tuple[str, ...] = ("acesso", "entrar com")
 # Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
 VALUE_COPULAS: tuple[str, ...] = ("é", "para")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("o",)
+CODE_WORDS: tuple[str, ...] = ()
+CODE_QUALIFIERS: tuple[str, ...] = ("de acesso",)
+CODE_COPULAS: tuple[str, ...] = ("é",)
