@@ -17,7 +17,7 @@ from docsecrets.limits import DEFAULT_LIMITS, Limits
 from docsecrets.config import Config
 from docsecrets.packs import PackHit, TableObserver
 from docsecrets.rules import TEXT_RULES, UNSCANNABLE, Match, Rule, TextRule
-from docsecrets.rules.base import Priority
+from docsecrets.rules.base import Priority, keyword_view, may_hold
 from docsecrets.rules.ruleset import DEFAULT, RuleSet, ruleset_for
 from docsecrets.rules.remote_access import REMOTE_ACCESS, find_access
 from docsecrets.rules.table_password import TableHit, TableReader
@@ -47,6 +47,8 @@ def _quoted(text: str, start: int, end: int) -> bool:
 # value, a token prefix with its body (12 characters at least), a separator or a key armour). A union of the rules' own
 # keyword tests was tried and missed the catalogue's and the prose rules' cues: this test knows
 # nothing of the rules, so a rule added later cannot be hidden by it. tests/engine_test.py checks.
+# (Each rule's own keywords, `Rule.keywords`, are applied per rule in scan_text, where
+# tests/rules/prefilter_test.py and keywords_test.py hold them to the full scan and the case files.)
 _NUMERIC = re.compile(r"[\d\s.,:;+\-/%()]*")
 _ONE_WORD = re.compile(r"\s*[^\W\d_]{1,11}\s*")  # shorter than any token (known_tokens._SHORTEST)
 
@@ -56,10 +58,16 @@ def may_match(text: str) -> bool:
     return _NUMERIC.fullmatch(text) is None and _ONE_WORD.fullmatch(text) is None
 
 
-def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES) -> list[Match]:
-    """Every rule over one piece of text; overlapping matches keep the most specific one."""
+def scan_text(text: str, rules: tuple[TextRule, ...] = TEXT_RULES, *, prefilter: bool = True) -> list[Match]:
+    """Every rule over one piece of text; overlapping matches keep the most specific one.
+
+    A rule runs only when one of its keywords is in the text (`prefilter=False` runs them all:
+    the same matches, slower; tests/rules/prefilter_test.py compares the two)."""
     found: list[Match] = []
+    view = keyword_view(text) if prefilter else ""
     for rule in rules:
+        if prefilter and not may_hold(rule.keywords, view):
+            continue
         found.extend(rule.scan(text))
     if len(found) < 2:
         return found

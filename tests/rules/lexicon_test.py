@@ -11,7 +11,10 @@ from docsecrets.rules import lexicon
 from docsecrets.rules.lexicon import common, de, en, es, fr, it, nl, pt
 
 KINDS = ("PASSWORD_LABELS", "WEAK_LABELS", "LOGIN_CUES", "COPULAS", "HEADER_WORDS", "COLUMN_QUALIFIERS",
-         "PLACEHOLDERS", "POINTERS", "POLICY_WORDS")
+         "PLACEHOLDERS", "POINTERS", "POLICY_WORDS", "EXAMPLE_WORDS", "EXAMPLE_MARKERS", "OF_WORDS",
+         "WIFI_KEY_AFTER", "WIFI_KEY_BEFORE", "RESET_CUES", "NEW_WORDS", "SHORT_CUES", "CREDENTIAL_WORDS",
+         "ACCESS_LABELS", "PAIR_PHRASES", "VALUE_COPULAS",
+         "CODE_ARTICLES", "CODE_WORDS", "CODE_QUALIFIERS", "CODE_COPULAS")
 
 
 def _modules_after(code: str) -> set[str]:

@@ -75,6 +75,7 @@ class NationalIds:
     """French NIR (social-security number) and NIA: the INS identifiers of French health records."""
 
     rule = NATIONAL_ID
+    keywords = None  # digits, checked by their key
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 15:
@@ -97,6 +98,7 @@ class NationalIds:
 
 class Ibans:
     rule = IBAN
+    keywords = None  # a country code and digits, checked by their key
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 15:
@@ -140,6 +142,7 @@ def _dummy(digits: str) -> bool:
 
 class PaymentCards:
     rule = PAYMENT_CARD
+    keywords = None  # digits, checked by Luhn
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 13:

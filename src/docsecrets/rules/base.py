@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Protocol
@@ -37,6 +38,12 @@ class Rule:
     (remote-access pairing uses it); `literal_only_in_code` makes it accept, in source code, only
     a quoted string literal as a value; `reread_split` makes the engine read it again across line
     breaks and cells (whole tokens cut in two).
+
+    `keywords` is the rule's prefilter: lower-case literals, one of which is in `keyword_view(text)`
+    of every text any of its detectors finds something in (the union of their `keywords`). `None`
+    says the rule has no such literal and always runs (a document-level finding, a table read by
+    its structure, numbers, the catalogue's own keyword index); write it out in the record, and
+    give the reason in tests/rules/keywords_test.py.
     """
 
     id: str
@@ -48,6 +55,7 @@ class Rule:
     is_password: bool = True
     literal_only_in_code: bool = False
     reread_split: bool = False
+    keywords: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,23 +77,73 @@ class Match:
             object.__setattr__(self, "is_password", self.rule.is_password)
 
 
+# The only characters outside ASCII that match an ASCII letter or digit in a regex under
+# IGNORECASE: İ ı ſ and the Kelvin sign (tests/rules/prefilter_test.py checks every character).
+_MATCH_ASCII_IGNORING_CASE = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def keyword_view(text: str) -> str:
+    """The text keywords are looked for in: lower-cased, with the four characters that a regex
+    ignoring case takes for an ASCII letter written as that letter, so that every literal a
+    detector needs in `text.lower()`, or in its case-insensitive regex, is in it."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_MATCH_ASCII_IGNORING_CASE).lower()
+
+
+def may_hold(keywords: tuple[str, ...] | None, view: str) -> bool:
+    """False when a detector with these keywords cannot find anything in the text of `view`."""
+    if keywords is None:
+        return True
+    if len(keywords) <= _FEW:
+        return any(map(view.__contains__, keywords))
+    return _alternation(keywords).search(view) is not None
+
+
+_FEW = 8  # up to this many keywords, one substring test each; more, one regex pass (faster)
+
+
+def _alternation(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    # keyed by identity (a tuple's hash is computed anew at every call); the tuple is kept
+    # with its regex, so its id cannot be reused while the entry lives
+    entry = _ALTERNATIONS.get(id(keywords))
+    if entry is None or entry[0] is not keywords:
+        entry = (keywords, re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))))
+        _ALTERNATIONS[id(keywords)] = entry
+    return entry[1]
+
+
+_ALTERNATIONS: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
+
+
 class TextRule(Protocol):
-    """A detector over free text. To add a rule, three steps:
+    """A detector over free text. To add a rule: one record, one detector, one case file.
 
     1. The record: in the detector's module, `SLACK = Rule(id="DS2xx", name="slack-token",
-       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False)`.
-       Ids are permanent (baselines and SARIF use them); pick the priority from the `Priority`
-       scale; set `is_password=False` unless what it finds unlocks an account. Add the record to
-       `RULES` in `rules/registry.py` (that feeds `docsecrets rules` and SARIF).
-    2. The detector: a class with `rule = SLACK` and `scan(text) -> Iterator[Match]`; test a cheap
-       prefilter (a substring) before any regex, and drop values with
-       `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
-       Words of a language (labels, pointers, placeholders) go to `rules/lexicon/<language>.py`.
+       severity=..., description=..., help=..., priority=Priority.TOKEN, is_password=False,
+       keywords=("xoxb-", "xoxp-"))`. Ids are permanent (baselines and SARIF use them); pick the
+       priority from the `Priority` scale; set `is_password=False` unless what it finds unlocks
+       an account; `keywords` are lower-case literals without which it can find nothing (or
+       `None`, with its reason in tests/rules/keywords_test.py). Add the record to `RULES` in
+       `rules/registry.py` (that feeds `docsecrets rules`, SARIF and `RuleSet`).
+    2. The detector: a class with `rule = SLACK`, `keywords = SLACK.keywords` and
+       `scan(text) -> Iterator[Match]`. The engine calls `scan` only on a text that holds one of
+       the keywords (tests/rules/prefilter_test.py checks that this changes no result); drop values
+       with `docsecrets.rules.lexicon.not_secret.not_a_secret`. Add an instance to `TEXT_RULES`.
+       Words of a language (labels, cues, pointers, placeholders) go to
+       `rules/lexicon/<language>.py`, words of no language to `rules/lexicon/common.py`.
     3. The case file: `tests/rules/cases/DS2xx.txt`, a `[not found]` section then a `[found]`
-       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine.
+       section (`text => secret`); `tests/rules/cases_test.py` runs every line through the engine,
+       and every `[found]` text must hold one of the record's keywords.
     """
 
     rule: Rule
+
+    @property
+    def keywords(self) -> tuple[str, ...] | None:
+        """The detector's prefilter, as `Rule.keywords`: the engine calls `scan` only on a text
+        whose `keyword_view` holds one of them (None: always). A subset of its records' keywords."""
+        ...
 
     def scan(self, text: str) -> Iterator[Match]:
         """Matches in one piece of free text (a line, a paragraph, a cell)."""

@@ -14,23 +14,24 @@ from urllib.parse import unquote
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority, Rule
+from docsecrets.rules.lexicon.common import WEB_ROOT_STEMS
 from docsecrets.types import Severity
 
 URL_CREDENTIALS = Rule(
     id="DS110", name="url-credentials", severity=Severity.HIGH,
     description="A URL or connection URI with a password in it (scheme://user:password@host)",
     help="Remove the password from the URL; pass it separately from a secret store, and change it.",
-    priority=Priority.URL)
+    priority=Priority.URL, keywords=("@", "basic"))
 ORACLE_CREDENTIALS = Rule(
     id="DS111", name="oracle-credentials", severity=Severity.HIGH,
     description="Oracle-style user/password@database (JDBC thin, sqlplus, exp/imp)",
     help="Remove the password from the connect string and change it.",
-    priority=Priority.URL)
+    priority=Priority.URL, keywords=("@",))
 CLI_PASSWORD = Rule(
     id="DS112", name="command-line-password", severity=Severity.MEDIUM,
     description="A password given on a command line (mysql -pX, sshpass -p X)",
     help="Use an option file or a prompt instead of a password on the command line.",
-    priority=Priority.COMMAND_LINE)
+    priority=Priority.COMMAND_LINE, keywords=("-p", *WEB_ROOT_STEMS))
 
 _URL = re.compile(
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,20})://(?P<user>[^\s:/@?#\"'<>]{0,64}):(?P<pw>[^\s@/\"'<>]{1,128})@"
@@ -45,6 +46,7 @@ _CLI = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,120}?\s-p(
 
 class UrlCredentials:
     rule = URL_CREDENTIALS
+    keywords = ("@",)
 
     def scan(self, text: str) -> Iterator[Match]:
         if "://" in text and "@" in text:
@@ -73,6 +75,7 @@ class BasicAuthHeaders:
     """`Authorization: Basic <base64 of user:password>`: decoded and checked, reported as written."""
 
     rule = URL_CREDENTIALS
+    keywords = ("basic",)
 
     def scan(self, text: str) -> Iterator[Match]:
         if "asic" not in text:
@@ -92,6 +95,7 @@ class BasicAuthHeaders:
 
 class CommandLinePasswords:
     rule = CLI_PASSWORD
+    keywords = ("-p",)
 
     def scan(self, text: str) -> Iterator[Match]:
         if "-p" not in text:

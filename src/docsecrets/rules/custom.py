@@ -14,7 +14,8 @@ class RegexRule:
     def __init__(self, spec: CustomRule) -> None:
         self.rule = Rule(id=spec.id, name=spec.id.lower(), severity=spec.severity, description=spec.description,
                          help=spec.help,
-                         priority=Priority.CUSTOM, is_password=False)
+                         priority=Priority.CUSTOM, is_password=False, keywords=None)
+        self.keywords = None  # a project's regex: no literal is known to be needed
         self._pattern = re.compile(spec.pattern)
 
     def scan(self, text: str) -> Iterator[Match]:

@@ -17,7 +17,8 @@ KEY_STORE = Rule(
     description="A password vault (KeePass .kdbx) or a private-key container (PKCS#12 .p12/.pfx, Java JKS/JCEKS)",
     help="Move key stores out of published folders; if a store opens without a password or with a default "
          "one (changeit), replace its keys.",
-    priority=Priority.KEY_MATERIAL, is_password=False)
+    priority=Priority.KEY_MATERIAL, is_password=False,
+    keywords=("keepass database", "pkcs#12 key store", "java key store"))
 
 _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
                      r"PKCS#12 key store \(\.p12/\.pfx\): private key container|"
@@ -28,6 +29,7 @@ _MARKER = re.compile(r"^(?:KeePass database \(kdbx\): password vault file|"
 
 class KeyStores:
     rule = KEY_STORE
+    keywords = KEY_STORE.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if not text.startswith(("KeePass database", "PKCS#12 key store", "Java key store")):

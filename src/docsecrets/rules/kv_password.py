@@ -14,31 +14,40 @@ from collections.abc import Iterator
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority, Rule
 from docsecrets.rules.lexicon import (
+    ACCESS_LABELS,
+    ACCOUNT_NAMES,
     COPULAS,
+    EXAMPLES_BEFORE,
+    GLUE_PREFIXES,
     LOGIN_TERMS,
     NOT_A_PASSWORD_COLUMN,
+    PAIR_PHRASES,
     PASSWORD_TERMS,
     PASSWORD_RE,
     SECRET_KEY_RE,
     SECRET_KEY_TERMS,
     WEAK_PASSWORD_TERMS,
     AMBIGUOUS_TERMS,
+    LABEL_STEMS,
     fold,
     fold_keep_length,
     may_hold_label,
 )
+from docsecrets.rules.lexicon.common import PROSE_STEMS, WEB_ROOT_STEMS
 from docsecrets.types import Severity
 
 PASSWORD = Rule(
     id="DS101", name="password-assignment", severity=Severity.MEDIUM,
     description="A password written after its label (\"Mot de passe : X\", DB_PASSWORD=X, pwd: X)",
     help="Remove the password from the document and change it; keep it in a password manager.",
-    priority=Priority.LABELLED, literal_only_in_code=True)
+    priority=Priority.LABELLED, literal_only_in_code=True,
+    keywords=tuple(dict.fromkeys((*LABEL_STEMS, "/", *PROSE_STEMS, *WEB_ROOT_STEMS))))
 SECRET = Rule(
     id="DS102", name="secret-assignment", severity=Severity.HIGH,
     description="A key, token or client secret assigned to a telling name (api_key, client_secret, ...)",
     help="Revoke the key and issue a new one; load it from a secret store at run time.",
-    priority=Priority.LABELLED, is_password=False, literal_only_in_code=True)
+    priority=Priority.LABELLED, is_password=False, literal_only_in_code=True,
+    keywords=tuple(dict.fromkeys((*LABEL_STEMS, *WEB_ROOT_STEMS))))
 
 # No look-ahead here: the end of a label is checked by _keyword_ends_ok (camelCase aware).
 _KEYWORD = re.compile(r"(?:" + "|".join(PASSWORD_TERMS) + r")")
@@ -74,19 +83,8 @@ _BARE_EQ = re.compile(r"""[^\s"'`;&]{1,256}""")
 _TRAILING = ",;)]}>»\"'`"
 _PASSWORDISH = re.compile(r"[\d\W_]")  # has a digit or a symbol
 _CALL_BEFORE = re.compile(r"[A-Za-z_]\w*\s?\(\s*[\"'`][\w.-]*$")  # `define( 'DB_` right before the label
-EXAMPLES_BEFORE = re.compile(  # on the label's own line; "example.org" is a domain, not an example
-    r"(?<![.@/])\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|"
-    r"forbidden|interdits?|verbotene?|prohibid[oa]s|vietat[ei]|verboden|proibid[oa]s|worst|pires|"
-    r"schlechteste\w*|peores|peggiori|slechtste|piores)\b(?!\.[a-z])[^\n]{0,40}\Z")
 _PROTECTION_HASH = re.compile(r"^[0-9A-F]{4}$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]+)+\.?$")  # form.Form, text.A: names in prose
-
-
-_GLUE_PREFIXES = frozenset("""
-db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
-redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
-radius snmp domain local db1 db2 sec
-""".split())
 
 
 def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool:
@@ -103,7 +101,7 @@ def _keyword_starts_ok(original: str, folded: str, start: int, end: int) -> bool
         return True  # German and Dutch compounds: Initialpasswort, Administratorkennwort, beheerderswachtwoord
     prefix = original[max(0, start - 8):start].lower()
     glued = re.search(r"(?:^|[^a-z0-9])([a-z0-9]{2,7})$", prefix) or re.fullmatch(r"([a-z0-9]{2,7})", prefix)
-    if glued and glued.group(1) in _GLUE_PREFIXES and end - start >= 3:
+    if glued and glued.group(1) in GLUE_PREFIXES and end - start >= 3:
         return True  # $dbpass, ftppwd, adminpassword: a short service word glued to the label
     # SHOUTED env names glue words together: PGPASSWORD, MYSQLPWD
     word_start = start
@@ -180,6 +178,8 @@ class PasswordAssignment:
         """`extra_terms`: more password labels from the project's configuration."""
         self._patterns: tuple[tuple[str, re.Pattern[str]], ...] = (
             ("password", _KEYWORD), ("secret", _SECRET_KEYWORD), ("weak", _WEAK_KEYWORD))
+        # the label stems, or (with the project's own labels, folded) no prefilter
+        self.keywords: tuple[str, ...] | None = None if extra_terms else LABEL_STEMS
         if extra_terms:
             extra = re.compile("|".join(re.escape(fold(t)) for t in sorted(extra_terms, key=len, reverse=True)))
             self._patterns = (("password", extra), *self._patterns)
@@ -311,12 +311,7 @@ class PasswordAssignment:
 _PAIR_VALUE = re.compile(
     r"^(?:(?P<pre>[^/\n]{0,60}?)[ \t]+[-–:][ \t]*)?(?P<user>[^\s/()]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/()]{2,64})"
     r"(?P<note>[ \t]*\([^()\n]{0,60}\)|[ \t]*\(?!+\)?)?[ \t]*$")
-_PAIR_CUE = re.compile(
-    r"(?:(?<![a-z])(?:acces|access|login|logon|identifiants?|compte|account|session|utilisateur|user|benutzer|"
-    r"konto|zugang|zugangsdaten|kennung|cuenta|conta|toegang|acceso|accesso|acesso|credenziali|credenciales|"
-    r"usuario|utente|gebruiker|utilizador|gebr|admin|citrix|windows|domaine?|portail|portal|portale|appli|"
-    r"application|sql|base|bdd|db|vnc|rdp|ssh|vpn|ftp|oracle|teamviewer|anydesk|mysql|postgres|console|"
-    r"interface|web|sgbd|datenbank|instance)(?![a-z]))")
+_PAIR_CUE = re.compile(r"(?:(?<![a-z])(?:" + "|".join(ACCESS_LABELS) + r")(?![a-z]))")
 
 
 _PAIR_LABEL = re.compile(r"[^\W\d_][^\W_]*(?:[ \t'’.()-]+[^\W_]+){0,4}[ \t]*:?[ \t]*")
@@ -350,14 +345,10 @@ class UserSlashPassword:
     an account and its password handed over together, without a password label."""
 
     rule = PASSWORD
+    keywords = ("/",)
     _PAIR = re.compile(r"(?<![\w/])(?P<user>[A-Za-z][\w.@\\-]{1,40})[ \t]*/[ \t]*(?P<v>[^\s/]{4,64})(?=$|[\s,;)])")
-    _CUE = re.compile(
-        r"(?:\b(?:acces|access|login|logon|identifiants?|compte|credentials?|connecter avec|connect(?:ed)? with|"
-        r"log ?in with|sign in with|anmelden mit|zugang|zugangsdaten|anmeldung|acceso|accesso|toegang|acesso|"
-        r"inloggen met|conectar(?:se)? con|accedere con|entrar com|user ?/ ?pass\w*|utilisateur)\b[^\n]{0,40}$)",
-        re.IGNORECASE)
-    _ACCOUNTS = re.compile(r"(?:admin|administrator|administrateur|root|sa|sysadmin|superuser|support|system|"
-                           r"manager|oracle|postgres|pi|ubnt|operator)$", re.IGNORECASE)
+    _CUE = re.compile(r"(?:\b(?:" + "|".join(PAIR_PHRASES) + r")\b[^\n]{0,40}$)", re.IGNORECASE)
+    _ACCOUNTS = re.compile(r"(?:" + "|".join(ACCOUNT_NAMES) + r")$", re.IGNORECASE)
 
     def scan(self, text: str) -> Iterator[Match]:
         if "/" not in text:
@@ -399,4 +390,4 @@ class UserSlashPassword:
             offset += len(line) + 1
 
 
-__all__ = ["EXAMPLES_BEFORE", "PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]
+__all__ = ["PASSWORD", "SECRET", "PasswordAssignment", "UserSlashPassword", "pair_label", "pair_password"]

@@ -16,22 +16,35 @@ from collections.abc import Iterator
 
 from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
-from docsecrets.rules.kv_password import EXAMPLES_BEFORE, PASSWORD
+from docsecrets.rules.kv_password import PASSWORD
+from docsecrets.rules.lexicon import (
+    CODE_ARTICLES,
+    CODE_COPULAS,
+    CODE_QUALIFIERS,
+    CODE_WORDS,
+    CREDENTIAL_WORDS,
+    EXAMPLES_BEFORE,
+    EXAMPLES_BETWEEN,
+    NEW_WORDS,
+    OF_BEFORE,
+    RESET_CUES,
+    SHORT_CUES,
+    VALUE_COPULAS,
+    WIFI_KEY_AFTER,
+    WIFI_KEY_BEFORE,
+)
+from docsecrets.rules.lexicon.common import PROSE_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_TERMS, fold_keep_length
 from docsecrets.types import Severity
 
 _CUE = re.compile(
     r"(?<![a-z0-9_$])(?:[a-z]{3,24}(?:passwort|kennwort|wachtwoord)|" + "|".join(t for t in PASSWORD_TERMS if t not in (r"passe?", r"pw", r"psk")) + r"|"
-    r"wi-?fi[ _-]?(?:key|password|code|schlussel|clave|chiave|sleutel|chave)|(?:cle|code|clave|chiave|chave|"
-    r"sleutel|schlussel)[ _-]?(?:wi-?fi|wlan)|wlan[ _-]?(?:key|schlussel)|"
-    r"reset to|reinitialise(?:e|s)? a|zuruckgesetzt auf|restablecid[ao] a|reimpostat[ao] a|gereset naar|"
-    r"redefinid[ao] para|"
-    r"(?:le|the|der|el|il|de|o) (?:code|codigo|codice|pin)(?: (?:d'?acces|acces|access|wifi|wi-fi|secret|"
-    r"de connexion|du portail|de la porte|der tur|de acceso|di accesso|de acesso|van de deur|alarme|"
-    r"dell'allarme|de l'alarme|der alarmanlage)){0,2} (?:est|is|ist|lautet|es|e|è|é)|"
-    r"(?P<new>nouveau|nouvelle|new|neu|neues|nuevo|nueva|nuovo|nuova|nieuw|nieuwe|novo|nova|ancien|ancienne|old|"
-    r"previous|alt|alte|altes|antiguo|antigua|vecchio|vecchia|oud|oude|antigo|antiga)[ \t]*[:=]|"
-    r"(?P<short>ww|pw|psk|pwd|mdp|pass))"
+    r"wi-?fi[ _-]?(?:" + "|".join(WIFI_KEY_AFTER) + r")|(?:" + "|".join(WIFI_KEY_BEFORE) + r")[ _-]?(?:wi-?fi|wlan)|"
+    r"wlan[ _-]?(?:key|schlussel)|" + "|".join(RESET_CUES) + r"|"
+    r"(?:" + "|".join(CODE_ARTICLES) + r") (?:" + "|".join(CODE_WORDS) + r")(?: (?:" + "|".join(CODE_QUALIFIERS) +
+    r")){0,2} (?:" + "|".join(CODE_COPULAS) + r")|"
+    r"(?P<new>" + "|".join(NEW_WORDS) + r")[ \t]*[:=]|"
+    r"(?P<short>" + "|".join(SHORT_CUES) + r"))"
     r"(?![a-z0-9_]|-[a-z])")  # "password-protected" is an adjective
 # What lower-cased text must hold for a cue above to match: one cheap pass before folding accents.
 _PREFILTER = re.compile(
@@ -40,22 +53,13 @@ _PREFILTER = re.compile(
     r"(?:nouveau|nouvelle|new|neue?s?|nuev[oa]|nuov[oa]|nieuwe?|nov[oa]|ancien|old|previous|alte?s?|antigu[oa]|"
     r"vecchi[oa]|oude?|antig[oa])[ \t]*[:=]|\b(?:ww|pw|psk)\b")
 _CREDENTIAL_NEAR = re.compile(
-    r"(?:" + "|".join(PASSWORD_TERMS) + r"|wi-?fi|wlan|code|credenzial|credencial|identifiant|zugang|acces|"
-    r"clave|chiave|sleutel|schlussel|\bcle\b|toegang|senha)")
+    r"(?:" + "|".join((*PASSWORD_TERMS, *CREDENTIAL_WORDS)) + r")")
 _WINDOW = 160
 _NEAR = 60
-_SEPARATOR = re.compile(r"(?:[:=]|\b(?:is|est|ist|lautet|es|e|è|é|to|a|à|auf|naar|para|sera|will be)\b)[ \t]*$",
-                        re.IGNORECASE)
+_SEPARATOR = re.compile(r"(?:[:=]|\b(?:" + "|".join(VALUE_COPULAS) + r")\b)[ \t]*$", re.IGNORECASE)
 _PAREN = re.compile(r"\([^()]{0,120}\)")
 _TOKEN = re.compile(r"[^\s]+")
 _ASSIGNED = re.compile(r"[\w]*[\"'\]]?[ \t]*(?:[:=@]|=>)[ \t]*[^\s]")
-_EXAMPLES_BETWEEN = re.compile(
-    r"\b(?:examples?|exemples?|beispiele?|ejemplos?|esempi|esempio|voorbeelden|voorbeeld|exemplos?|e\.g\.|"
-    r"z\.b\.|p\.ex\.|par exemple|for example|such as|wie|comme|como|come|zoals|bspw\.|bijv\.|ad es\.|"
-    r"por ejemplo|por exemplo|ad esempio|zum beispiel|bijvoorbeeld)(?!\w)", re.IGNORECASE)
-# "the password of Office365", "la password di X": the next word names what the password opens
-_OF_BEFORE = re.compile(r"(?:^|\s)(?:of|for|de|du|des|di|del|della|dello|von|vom|fur|für|van|voor|do|da|para|pour|"
-                        r"per|zu|zum|zur|bei|on|to the|at)\s*$", re.IGNORECASE)
 _FILE_LIKE = re.compile(r"^[\w.-]+\.[a-z0-9]{1,4}$")  # release.7z, backup.tar, nas02.lan
 _PATH_LIKE = re.compile(r"^(?:[A-Za-z]:)?[\\/]?(?:[\w.~$-]+[\\/]){2,}[\w.~$-]*$")  # /tmp/x1/venv/bin, C:\a\b
 _STRIP = ".,;:)»\"'”’…“"
@@ -79,6 +83,7 @@ def password_shaped(value: str) -> bool:
 
 class ProsePasswords:
     rule = PASSWORD
+    keywords = PROSE_STEMS
 
     def scan(self, text: str) -> Iterator[Match]:
         if len(text) < 10:
@@ -148,13 +153,13 @@ class ProsePasswords:
             if not value or value[0] in "<`[{$%" or "=" in value:
                 continue  # markup, code, a variable
             offset = token.start() + token.group(0).index(value)
-            if _EXAMPLES_BETWEEN.search(window[:offset]):
+            if EXAMPLES_BETWEEN.search(window[:offset]):
                 return first  # "... Schlechte Beispiele: „Sommer2023“": examples from here on
             if _CUE.search(fold_keep_length(value)) and offset > 0:
                 break  # the next label starts: its value is its own
             if not password_shaped(value) or filters.not_a_secret(value) or filters.is_common_password(value):
                 continue
-            if _OF_BEFORE.search(window[:offset]) and not _SEPARATOR.search(window[:offset]):
+            if OF_BEFORE.search(window[:offset]) and not _SEPARATOR.search(window[:offset]):
                 continue  # "la password di Office365 va cambiata": Office365 is what it opens
             if _SEPARATOR.search(window[:offset]) and (
                     offset <= _NEAR or window[:offset].rstrip().endswith((":", "=")) and

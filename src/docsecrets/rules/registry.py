@@ -27,7 +27,8 @@ from docsecrets.types import Severity
 UNSCANNABLE = Rule(
     id="DS000", name="unscannable-document", severity=Severity.MEDIUM,
     description="A document that could not be read because it is encrypted: its content is unknown",
-    help="Check the document by hand, or accept it in the baseline if it is known and safe.")
+    help="Check the document by hand, or accept it in the baseline if it is known and safe.",
+    keywords=None)  # about a whole document, from its reader: no text to look in
 
 TEXT_RULES: tuple[TextRule, ...] = (
     KnownTokens(),

@@ -16,7 +16,8 @@ from docsecrets.types import Severity
 REMOTE_ACCESS = Rule(
     id="DS130", name="remote-access-credential", severity=Severity.CRITICAL,
     description="A credential next to the machine it opens (IP/host + VNC, RDP, SSH, TeamViewer, database, URL)",
-    help="Change the password now and check the target's access logs; never publish access sheets.")
+    help="Change the password now and check the target's access logs; never publish access sheets.",
+    keywords=None)  # no detector of its own: the engine re-reads a password match with its target
 
 _IPV4 = re.compile(r"(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
                    r"(?::\d{2,5})?(?![\d.]*\d)")

@@ -19,12 +19,12 @@ VNC_PASSWORD = Rule(
     id="DS120", name="vnc-saved-password", severity=Severity.HIGH,
     description="A VNC password saved in a viewer or server file (DES-obfuscated; decrypted here)",
     help="The obfuscation is public: treat the password as known, change it on the VNC server.",
-    priority=Priority.DECRYPTED)
+    priority=Priority.DECRYPTED, keywords=("passw", "pwd"))
 RDP_PASSWORD = Rule(
     id="DS121", name="rdp-saved-password", severity=Severity.HIGH,
     description="A Remote Desktop file with a saved password blob (password 51:b:)",
     help="Remove the saved password from the .rdp file and change the account's password.",
-    priority=Priority.DECRYPTED)
+    priority=Priority.DECRYPTED, keywords=("51:b:",))
 
 # The fixed key every VNC implementation uses to obfuscate stored passwords.
 _VNC_KEY = bytes([23, 82, 107, 6, 35, 78, 88, 7])
@@ -44,6 +44,7 @@ def decrypt_vnc(hex_value: str) -> str | None:
 
 class VncPasswords:
     rule = VNC_PASSWORD
+    keywords = VNC_PASSWORD.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if "=" not in text:
@@ -59,6 +60,7 @@ class VncPasswords:
 
 class RdpPasswords:
     rule = RDP_PASSWORD
+    keywords = RDP_PASSWORD.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if "51:b:" not in text:

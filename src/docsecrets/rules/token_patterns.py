@@ -14,17 +14,18 @@ PRIVATE_KEY = Rule(
     id="DS210", name="private-key", severity=Severity.HIGH,
     description="A private key (PEM, OpenSSH, PuTTY) written out in a document",
     help="Treat the key as compromised: replace it and remove the public half from every server.",
-    priority=Priority.KEY_MATERIAL, is_password=False, reread_split=True)
+    priority=Priority.KEY_MATERIAL, is_password=False, reread_split=True,
+    keywords=("private key", "putty-user-key-file"))
 GOOGLE_API_KEY = Rule(
     id="DS211", name="google-api-key", severity=Severity.HIGH,
     description="A Google API key (AIza...)",
     help="Delete the key in the Google Cloud console and restrict its replacement.",
-    priority=Priority.TOKEN, is_password=False, reread_split=True)
+    priority=Priority.TOKEN, is_password=False, reread_split=True, keywords=("aiza",))
 GITHUB_FINE_GRAINED = Rule(
     id="DS212", name="github-fine-grained-token", severity=Severity.HIGH,
     description="A GitHub fine-grained personal access token (github_pat_...)",
     help="Revoke the token in GitHub's settings.",
-    priority=Priority.TOKEN, is_password=False, reread_split=True)
+    priority=Priority.TOKEN, is_password=False, reread_split=True, keywords=("github_pat_",))
 
 _PEM = re.compile(
     r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
@@ -46,6 +47,7 @@ def _base64_body(body: str) -> bool:
 
 class PrivateKeys:
     rule = PRIVATE_KEY
+    keywords = PRIVATE_KEY.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if "PRIVATE KEY" in text:
@@ -69,6 +71,7 @@ class PrivateKeys:
 
 class GoogleApiKeys:
     rule = GOOGLE_API_KEY
+    keywords = GOOGLE_API_KEY.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if "AIza" not in text:
@@ -81,6 +84,7 @@ class GoogleApiKeys:
 
 class GitHubFineGrained:
     rule = GITHUB_FINE_GRAINED
+    keywords = GITHUB_FINE_GRAINED.keywords
 
     def scan(self, text: str) -> Iterator[Match]:
         if "github_pat_" not in text:

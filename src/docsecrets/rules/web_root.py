@@ -18,6 +18,7 @@ from docsecrets import filters
 from docsecrets.rules.base import Match, Priority
 from docsecrets.rules.conn_string import CLI_PASSWORD
 from docsecrets.rules.kv_password import PASSWORD, SECRET
+from docsecrets.rules.lexicon.common import WEB_ROOT_STEMS
 from docsecrets.rules.vocabulary import PASSWORD_RE, fold
 
 _USER_MAP = re.compile(r"\"(?:registered[_-]?users|users|accounts|credentials|logins|basic[_-]?auth)\"\s*:\s*\{"
@@ -65,6 +66,7 @@ _MAX_ROWS = 2000  # rows of one INSERT read: enough to show a table of plaintext
 
 class WebRootFiles:
     rule = PASSWORD
+    keywords = WEB_ROOT_STEMS
 
     def scan(self, text: str) -> Iterator[Match]:
         if "\"" in text and ("://" in text and "[" in text or "{" in text and any(c in text for c in _MAP_CUES)):

@@ -31,12 +31,23 @@ def fold(text: str) -> str:
 
 
 def fold_keep_length(text: str) -> str:
-    """Like fold, but one output character per input character, so spans map back."""
-    out = []
-    for char in text:
+    """Like fold, but one output character per input character, so spans map back: each
+    character becomes the first character of its fold (itself when it folds to nothing)."""
+    if text.isascii():
+        return text.lower()  # an ASCII character's fold is its lower case
+    table = _KEEP_LENGTH
+    missing = [char for char in set(text) if ord(char) not in table]
+    if len(table) + len(missing) > _KEEP_LENGTH_MAX:
+        table.clear()
+        missing = list(set(text))
+    for char in missing:
         folded = fold(char)
-        out.append(folded[0] if len(folded) >= 1 else char)
-    return "".join(out)
+        table[ord(char)] = folded[0] if folded else char
+    return text.translate(table)
+
+
+_KEEP_LENGTH: dict[int, str] = {}  # character -> its folded character, filled as characters are met
+_KEEP_LENGTH_MAX = 1 << 16
 
 
 def _joined(name: str) -> tuple[str, ...]:
@@ -72,6 +83,33 @@ def may_hold_label(text: str) -> bool:
 
 PASSWORD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(PASSWORD_TERMS) + r")(?![a-z0-9])")
 SECRET_KEY_RE = re.compile(r"(?<![a-z])(?:" + "|".join(SECRET_KEY_TERMS) + r")(?![a-z])")
+# "Exemples de mots de passe interdits : ...", on the label's own line (over folded text): what
+# not to choose, nobody's password. "example.org" is a domain, not an example.
+EXAMPLES_BEFORE = re.compile(r"(?<![.@/])\b(?:" + "|".join(_joined("EXAMPLE_WORDS")) +
+                             r")\b(?!\.[a-z])[^\n]{0,40}\Z")
+# "... Schlechte Beispiele: „Sommer2023“", "such as X": examples from here on (raw text).
+EXAMPLES_BETWEEN = re.compile(r"\b(?:" + "|".join(_joined("EXAMPLE_MARKERS")) + r")(?!\w)", re.IGNORECASE)
+# "la password di Office365", "the password for the VPN": a preposition at the end of the text
+# before a word says what the password opens (raw text).
+OF_BEFORE = re.compile(r"(?:^|\s)(?:" + "|".join(_joined("OF_WORDS")) + r")\s*$", re.IGNORECASE)
+# The prose rule's cues (rules/prose.py builds its regex from them).
+WIFI_KEY_AFTER: tuple[str, ...] = _joined("WIFI_KEY_AFTER")
+WIFI_KEY_BEFORE: tuple[str, ...] = _joined("WIFI_KEY_BEFORE")
+RESET_CUES: tuple[str, ...] = _joined("RESET_CUES")
+NEW_WORDS: tuple[str, ...] = _joined("NEW_WORDS")
+SHORT_CUES: tuple[str, ...] = _joined("SHORT_CUES")
+CREDENTIAL_WORDS: tuple[str, ...] = _joined("CREDENTIAL_WORDS")
+# Pairs "user / password": the label naming what they open, the phrase before them, the accounts
+# that need no cue (rules/kv_password.py).
+ACCESS_LABELS: tuple[str, ...] = _joined("ACCESS_LABELS")
+PAIR_PHRASES: tuple[str, ...] = _joined("PAIR_PHRASES")
+ACCOUNT_NAMES = common.ACCOUNT_NAMES
+GLUE_PREFIXES = common.GLUE_PREFIXES
+VALUE_COPULAS: tuple[str, ...] = _joined("VALUE_COPULAS")
+CODE_ARTICLES: tuple[str, ...] = _joined("CODE_ARTICLES")
+CODE_WORDS: tuple[str, ...] = _joined("CODE_WORDS")
+CODE_QUALIFIERS: tuple[str, ...] = _joined("CODE_QUALIFIERS")
+CODE_COPULAS: tuple[str, ...] = _joined("CODE_COPULAS")
 # Labels too common to trust alone ("clé : X", "Schlüssel: X"): the value must look like a password.
 WEAK_PASSWORD_TERMS: tuple[str, ...] = _joined("WEAK_LABELS")
 AMBIGUOUS_TERMS = common.AMBIGUOUS_LABELS

@@ -60,3 +60,58 @@ LABEL_STEMS: tuple[str, ...] = (
 # Short labels that are also ordinary words or abbreviations ("PASS +PUMP", "PW 40"): they count
 # only with an explicit separator ("pass: X", "PW=X").
 AMBIGUOUS_LABELS: frozenset[str] = frozenset({"pass", "passe", "pw", "psk", "clave"})
+# Substrings (of lower-cased text) without which no cue of the prose rule (rules/prose.py) can
+# match: its own pre-filter, as literals ("c[oó]digo" needs "digo", "nouveau :" needs "nouve").
+PROSE_STEMS: tuple[str, ...] = (
+    "old", "alt", "new", "code", "ww", "pass", "pin", "previous", "nov", "mdp", "m.d.p", "pwd", "pswd", "kennw",
+    "wachtw", "contras", "clave", "senha", "parola", "palavra", "toegang", "wifi", "wi-fi", "wlan", "reset",
+    "initialis", "ckgesetzt", "restablec", "reimpost", "redefinid", "gereset", "digo", "codice", "nouve", "neu",
+    "nuev", "nuov", "nieuw", "ancien", "antig", "vecchi", "oud", "pw", "psk",
+)
+# Substrings (of lower-cased text) without which no syntax of rules/web_root.py can match: JSON
+# maps and arrays, .pgpass lines, machineKey, define(), INSERT, and the commands it reads.
+WEB_ROOT_STEMS: tuple[str, ...] = (
+    '"', ":", "define", "insert", "machine", "convertto", "net use", "7z", "docker", "curl", "smb", "rpcclient",
+    "winexe", "cifs", "lftp",
+)
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ()
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ()
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ()
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ()
+WIFI_KEY_BEFORE: tuple[str, ...] = ()
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = ()
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ()
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ()
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = (r"wi-?fi", "wlan", "code")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("citrix", "windows", "sql", "db", "vnc", "rdp", "ssh", "vpn", "ftp", "oracle", "teamviewer", "anydesk", "mysql", "postgres")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ()
+# Service words glued to a password label ($dbpass, ftppwd, adminpassword): the label still counts.
+GLUE_PREFIXES: frozenset[str] = frozenset("""
+db sql mysql pg psql ftp sftp smtp mail imap pop ldap admin root user usr app bind wifi wlan vnc rdp ssh proxy
+redis mongo oracle sa svc service api web site nas backup router sys master login auth my new old default vpn
+radius snmp domain local db1 db2 sec
+""".split())
+# Well-known account names: "admin / X" is a pair without any cue before it (regex fragments, any case).
+ACCOUNT_NAMES: tuple[str, ...] = (
+    "admin", "administrator", "administrateur", "root", "sa", "sysadmin", "superuser", "support", "system", "manager",
+    "oracle", "postgres", "pi", "ubnt", "operator",
+)
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ()
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ()
+CODE_WORDS: tuple[str, ...] = ()
+CODE_QUALIFIERS: tuple[str, ...] = ("wifi", "wi-fi")
+CODE_COPULAS: tuple[str, ...] = ()

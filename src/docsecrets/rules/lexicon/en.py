@@ -34,3 +34,33 @@ POINTERS: tuple[str, ...] = (
     r"pending",
 )
 POLICY_WORDS: tuple[str, ...] = (r"characters?", r"at least", r"must", r"contain", r"length")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("examples?", "forbidden", "worst")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("examples?", r"e\.g\.", "for example", "such as")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("of", "for", "on", "to the", "at")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ("key", "password", "code")
+WIFI_KEY_BEFORE: tuple[str, ...] = ("code",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = ("reset to",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("new", "old", "previous")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ("pw", "psk", "pwd", "pass")
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ()
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("access", "login", "logon", "account", "session", "user", "admin", "application", "console", "interface", "web", "instance", "portal")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("access", "login", "logon", r"credentials?", r"connect(?:ed)? with", r"log ?in with", "sign in with", r"user ?/ ?pass\w*")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("is", "to", "will be")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("the",)
+CODE_WORDS: tuple[str, ...] = ("pin",)
+CODE_QUALIFIERS: tuple[str, ...] = ("access", "secret")
+CODE_COPULAS: tuple[str, ...] = ("is",)

@@ -40,3 +40,33 @@ POINTERS: tuple[str, ...] = (
 )
 # Words of password policies ("au moins 8 caractères").
 POLICY_WORDS: tuple[str, ...] = (r"caracteres?", r"au moins", r"doit", r"contenir", r"longueur")
+# Words before a list of what not to choose, or of examples ("exemples de mots de passe interdits :"):
+# a value after them is nobody's password (regex fragments over folded text).
+EXAMPLE_WORDS: tuple[str, ...] = ("exemples?", "interdits?", "pires")
+# Markers that introduce an example inside a sentence (regex fragments, raw text, case-insensitive).
+EXAMPLE_MARKERS: tuple[str, ...] = ("exemples?", r"p\.ex\.", "par exemple", "comme")
+# Prepositions before what a password opens ("the password of Office365"; raw text, case-insensitive).
+OF_WORDS: tuple[str, ...] = ("de", "du", "des", "pour")
+# Prose cues (rules/prose.py), regex fragments over folded text. A Wi-Fi key: the word after "wifi"
+# ("wifi key"), and the word before it ("clé wifi", "code wlan").
+WIFI_KEY_AFTER: tuple[str, ...] = ()
+WIFI_KEY_BEFORE: tuple[str, ...] = ("cle",)
+# "réinitialisé à X": the reset verb and its preposition.
+RESET_CUES: tuple[str, ...] = (r"reinitialise(?:e|s)? a",)
+# "nouveau : X", "ancien = Y": words before a new or old value (after a credential was named).
+NEW_WORDS: tuple[str, ...] = ("nouveau", "nouvelle", "ancien", "ancienne")
+# Abbreviations that count only with their value right after them ("pw: X").
+SHORT_CUES: tuple[str, ...] = ("mdp",)
+# Words that name a credential just before "nouveau :" (with the password labels).
+CREDENTIAL_WORDS: tuple[str, ...] = ("identifiant", "acces", r"\bcle\b")
+# What an account / password pair opens, as the label before it ("SQL : sa / X"; folded, whole words).
+ACCESS_LABELS: tuple[str, ...] = ("acces", r"identifiants?", "compte", "utilisateur", r"domaine?", "portail", "appli", "bdd", "base", "sgbd")
+# Phrases before "user / password" on its line ("se connecter avec demo / X"; raw text, any case).
+PAIR_PHRASES: tuple[str, ...] = ("acces", r"identifiants?", "compte", "connecter avec", "utilisateur")
+# Words between a password word in a sentence and its value ("... est X", "reset to X"; raw text, any case).
+VALUE_COPULAS: tuple[str, ...] = ("est", "a", "à", "sera")
+# "le code (d'accès) est X": the article, the code word, what the code opens, the verb (folded text).
+CODE_ARTICLES: tuple[str, ...] = ("le",)
+CODE_WORDS: tuple[str, ...] = ("code",)
+CODE_QUALIFIERS: tuple[str, ...] = (r"d'?acces", "acces", "de connexion", "du portail", "de la porte", "alarme", "de l'alarme")
+CODE_COPULAS: tuple[str, ...] = ("est",)
