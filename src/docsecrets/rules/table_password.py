@@ -167,8 +167,12 @@ class TableReader:
             yield from self.flush()
         if self.login_row_seen:
             self.login_row_seen = self.login_row_seen + 1 if self.login_row_seen < 8 else 0
-        labels = {c.column: _password_label(c.text, self.extra_labels) for c in cells}
-        label_cells = [c for c in cells if labels[c.column] is not None]
+        if self.extra_labels is None and not may_hold_label("\n".join([c.text for c in cells])):
+            labels: dict[int, str | None] = {}  # no label stem in the row, so in none of its cells
+            label_cells: list[Cell] = []
+        else:
+            labels = {c.column: _password_label(c.text, self.extra_labels) for c in cells}
+            label_cells = [c for c in cells if labels[c.column] is not None]
         if label_cells:
             first = cells[0]
             if labels[first.column] is not None and len(cells) >= 2 and _is_row_label_value(cells[1]):
