@@ -167,7 +167,8 @@ class TableReader:
             yield from self.flush()
         if self.login_row_seen:
             self.login_row_seen = self.login_row_seen + 1 if self.login_row_seen < 8 else 0
-        if self.extra_labels is None and not may_hold_label("\n".join([c.text for c in cells])):
+        joined = "\n".join([c.text for c in cells])  # tests on it are exact for every cell at once
+        if self.extra_labels is None and not may_hold_label(joined):
             labels: dict[int, str | None] = {}  # no label stem in the row, so in none of its cells
             label_cells: list[Cell] = []
         else:
@@ -215,14 +216,19 @@ class TableReader:
                 self.header_texts = {c.column: c.text.strip() for c in cells}  # the table's first header
                 self.previous = row.cells
                 return
-            yield from self._access_cells(cells)
-            yield from self._transposed(cells)
-            pair = self._labelled_pair(cells)
+            slash = "/" in joined  # both an access cell and a labelled pair need "user / password"
+            if slash:
+                yield from self._access_cells(cells)
+            first = cells[0].text
+            if len(cells) >= 2 and len(first) <= _LABEL_MAX_CHARS and not _DIGIT.search(first):
+                yield from self._transposed(cells)
+            pair = self._labelled_pair(cells) if slash else None
             if pair is not None:
                 yield pair
                 self.previous = row.cells
                 return
-        yield from self._column_hits(row, cells)
+        if self.columns:
+            yield from self._column_hits(row, cells)
         self.previous = row.cells
 
     def flush(self) -> Iterator[TableHit]:
