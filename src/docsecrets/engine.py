@@ -445,12 +445,16 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
     text_rules = out.rules.text_rules if rules is None else rules
     hits: list[tuple[Cell, Match]] = []
     found = list(reader.read(row))
-    _emit_table_hits(found, reader, chain=chain, out=out, inherited=inherited)
-    hits.extend((hit.cell, _table_match(hit)) for hit in found if hit.row is None)
+    if found:
+        _emit_table_hits(found, reader, chain=chain, out=out, inherited=inherited)
+        hits.extend((hit.cell, _table_match(hit)) for hit in found if hit.row is None)
     default = text_rules is TEXT_RULES
-    for cell in row.cells:
-        if len(cell.text) >= 4 and (not default or may_match(cell.text)):
-            hits.extend((cell, match) for match in scan_text(cell.text, text_rules))
+    for cell in row.cells:  # once per cell of a workbook: nothing built for a cell no rule matches
+        text = cell.text
+        if len(text) >= 4 and (not default or may_match(text)):
+            matches = scan_text(text, text_rules)
+            if matches:
+                hits.extend((cell, match) for match in matches)
     if hits:
         _report_row_hits(row, hits, reader, chain=chain, out=out, inherited=inherited)
 
