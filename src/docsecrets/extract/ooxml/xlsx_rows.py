@@ -158,25 +158,22 @@ def row_items(book: Book, sheet: Sheet, row: etree._Element, number: int,
 
 
 def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: SheetState) -> list[Item]:
-    """_row_items for a row of plain cells (see plainrows): the same items, without XML elements."""
+    """row_items for a row of plain cells (see plainrows): the same items, without XML elements.
+
+    A plain cell's column letters are canonical ([A-Z]{1,3}), so they are the column's name."""
     attrs, found = row
     number, columns = state.last_row, state.columns
+    if book.cells + len(found) > book.max_cells:  # the row would not have been given whole either
+        book.cells = book.max_cells
+        book.count_cell()
+    book.cells += len(found)
     cells: list[Cell] = []
-    styles, strings, column_numbers, letters = book.styles_by_index, book.strings, COLUMN_NUMBERS, LETTERS
+    styles, strings, column_numbers = book.styles_by_index, book.strings, COLUMN_NUMBERS
     suffix = str(number)
-    count, limit, any_hidden = book.cells, book.max_cells, columns.any()
+    any_hidden = columns.any()
     for key, s_first, kind_first, kind_second, s_second, value, inline in found:
-        count += 1
-        if count > limit:
-            book.cells = count
-            book.count_cell()
-        column = column_numbers.get(key) or 0
-        if not column:
-            column = column_number(key) or 0  # never None: the letters are [A-Z]{1,3}
-            if len(column_numbers) < 20_000:
-                column_numbers[key] = column
         if not value and not inline:
-            continue  # no child, or an empty one: no text (what _row_items finds for such a cell)
+            continue  # no child, or an empty one: no text (what row_items finds for such a cell)
         s = s_first or s_second  # "" when absent: style_of reads it as None
         style = styles.get(s) or style_of(book, s)
         hidden = style.hidden
@@ -187,7 +184,7 @@ def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: Sh
             elif style.date:
                 text = date_text(value, date1904=book.date1904) or number_text(value)
             else:
-                text = number_text(value)
+                text = value if value.isdigit() else number_text(value)
         elif kind == "inlineStr":
             text = unescape(inline) if "_x" in inline else inline
         elif not value or kind == "e":
@@ -207,15 +204,14 @@ def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: Sh
             text = unescape(value)
         if not text:
             continue
-        name = letters.get(column)
-        if name is None:
-            name = column_letters(column)
-            if len(letters) < 20_000:
-                letters[column] = name
+        column = column_numbers.get(key)
+        if column is None:
+            column = column_number(key) or 0  # never None: the letters are [A-Z]{1,3}
+            if len(column_numbers) < 20_000:
+                column_numbers[key] = column
         if any_hidden and columns.hides(column):
-            hidden = f"hidden column {name}" + (f", {hidden}" if hidden else "")
-        cells.append(new_cell(text, column, name + suffix, hidden))
-    book.cells = count
+            hidden = f"hidden column {key}" + (f", {hidden}" if hidden else "")
+        cells.append(new_cell(text, column, key + suffix, hidden))
     if not cells:
         return []
     hidden_row = sheet.hidden or (f"hidden row {number}" if (attrs.get("hidden") or "").lower() in TRUE else None)
