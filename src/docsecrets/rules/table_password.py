@@ -219,8 +219,8 @@ class TableReader:
             slash = "/" in joined  # both an access cell and a labelled pair need "user / password"
             if slash:
                 yield from self._access_cells(cells)
-            first = cells[0].text
-            if len(cells) >= 2 and len(first) <= _LABEL_MAX_CHARS and not _DIGIT.search(first):
+            lead = cells[0].text
+            if len(cells) >= 2 and len(lead) <= _LABEL_MAX_CHARS and not _DIGIT.search(lead):
                 yield from self._transposed(cells)
             pair = self._labelled_pair(cells) if slash else None
             if pair is not None:
