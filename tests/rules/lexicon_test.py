@@ -11,7 +11,8 @@ from docsecrets.rules import lexicon
 from docsecrets.rules.lexicon import common, de, en, es, fr, it, nl, pt
 
 KINDS = ("PASSWORD_LABELS", "WEAK_LABELS", "LOGIN_CUES", "COPULAS", "HEADER_WORDS", "COLUMN_QUALIFIERS",
-         "PLACEHOLDERS", "POINTERS", "POLICY_WORDS")
+         "PLACEHOLDERS", "POINTERS", "POLICY_WORDS", "TABLE_CREDENTIAL_CUES", "TABLE_ACCOUNT_WORDS", "TABLE_TARGET_WORDS",
+         "TABLE_OTHER_DATA_WORDS")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -60,3 +61,13 @@ def test_a_rule_may_import_the_checks_directly():
     loaded = _modules_after("from docsecrets.rules.lexicon.not_secret import not_a_secret\n"
                             "from docsecrets.rules import TEXT_RULES")
     assert "docsecrets.rules.prose" in loaded
+
+
+def test_table_header_words_are_joined_from_every_language():
+    from docsecrets.rules import table_password
+    assert {"zugang", "credenciais", "code", "sesame"} <= lexicon.TABLE_CREDENTIAL_CUES == table_password._WEAK_CUES
+    assert {"benutzer", "usuario", "uid"} <= lexicon.TABLE_ACCOUNT_WORDS
+    assert {"serveur", "geraet", "ip"} <= lexicon.TABLE_TARGET_WORDS
+    assert {"prenom", "seriennummer", "iban"} <= lexicon.TABLE_OTHER_DATA_WORDS
+    assert len(lexicon.TABLE_CREDENTIAL_CUES | lexicon.TABLE_ACCOUNT_WORDS | lexicon.TABLE_TARGET_WORDS
+               | lexicon.TABLE_OTHER_DATA_WORDS) == 227

@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 from docsecrets import filters
 from docsecrets.rules.base import Priority, Rule
 from docsecrets.rules.kv_password import looks_like_key, pair_label, pair_password
+from docsecrets.rules.lexicon import (
+    TABLE_ACCOUNT_WORDS,
+    TABLE_CREDENTIAL_CUES,
+    TABLE_OTHER_DATA_WORDS,
+    TABLE_TARGET_WORDS,
+)
 from docsecrets.rules.vocabulary import (
     AMBIGUOUS_TERMS,
     HEADER_WORDS,
@@ -57,36 +63,12 @@ class TableHit:
     row: Row | None = None  # set when the hit belongs to an earlier, buffered row
 
 
-# Column inference (a password column under a header that does not say "password"):
-# header words that may name a credential column without saying so ("Accès", "Code", "PIN")
-_WEAK_CUES = frozenset("""
-acces access zugang zugriff acceso accesso toegang acesso code codes codigo codice pin pins cle cles clef key keys
-chiave chave schlussel sleutel clave valeur value wert valor valore waarde ww pwd secret geheim identifiants
-credentials credential zugangsdaten credenciales credenziali inloggegevens credenciais sesame
-""".split())
-# words that make a header about accounts (the login beside a password)
-_LOGIN_WORDS = frozenset("""
-identifiant identifiants login logon utilisateur user username users compte comptes account accounts usager
-benutzer benutzername anmeldename kennung usuario utente gebruiker gebruikersnaam gebr utilizador uid usr
-session
-""".split())
-# words that make a header about the machine or service an account opens
-_TARGET_WORDS = frozenset("""
-ip adresse address adres endereco direccion indirizzo host hote hostname serveur server servidor hosts url urls
-lien link portal portail portale poste postes machine machines systeme system systeem sistema equipement
-equipment gerat gerate geraet geraete appareil device devices logiciel logiciels application appli software
-programma programa site sites modalidade modalite modality equipo
-""".split())
-# headers that never hold passwords, whatever their values look like
-_NOT_CREDENTIAL_WORDS = frozenset("""
-nom name names prenom vorname nombre naam nome apellido cognome achternaam sobrenome tel telephone phone telefon
-telefono telefoon mobile portable fax email mail courriel date datum fecha data dates serie serial seriennummer
-numero number nummer no nr num ref reference id ids titre title titel modele model modell modelo version
-localisation location standort ubicacion ubicazione locatie building batiment gebaude edificio commentaire
-comment comments remarque remarques note notes opmerking bemerkung nota notas observacion observaciones statut
-status etat type port porta puerto contact contacto contatto ville city stadt ciudad citta stad cidade service
-abonne abonnes postal zip insee siret siren nif iban bic prix price preis precio prezzo montant amount
-""".split())
+# Column inference (a password column under a header that does not say "password"): the header
+# words, by language, are in rules/lexicon (TABLE_*).
+_WEAK_CUES = TABLE_CREDENTIAL_CUES
+_LOGIN_WORDS = TABLE_ACCOUNT_WORDS
+_TARGET_WORDS = TABLE_TARGET_WORDS
+_NOT_CREDENTIAL_WORDS = TABLE_OTHER_DATA_WORDS
 _INFER_ROWS = 4  # data rows buffered before a column is decided
 _DIGIT = re.compile(r"\d")
 _HOSTNAME = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")

@@ -60,3 +60,17 @@ LABEL_STEMS: tuple[str, ...] = (
 # Short labels that are also ordinary words or abbreviations ("PASS +PUMP", "PW 40"): they count
 # only with an explicit separator ("pass: X", "PW=X").
 AMBIGUOUS_LABELS: frozenset[str] = frozenset({"pass", "passe", "pw", "psk", "clave"})
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+code codes pin pins
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+uid usr
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+ip url urls
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+tel fax email mail no nr num ref id ids version type port iban bic
+""".split())

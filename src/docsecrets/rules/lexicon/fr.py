@@ -40,3 +40,19 @@ POINTERS: tuple[str, ...] = (
 )
 # Words of password policies ("au moins 8 caractères").
 POLICY_WORDS: tuple[str, ...] = (r"caracteres?", r"au moins", r"doit", r"contenir", r"longueur")
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+acces cle cles clef valeur identifiants sesame
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+identifiant identifiants utilisateur compte comptes usager
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+adresse hote serveur lien portail poste postes machine machines systeme equipement appareil logiciel logiciels
+appli modalite
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+nom prenom telephone portable courriel serie numero titre modele localisation batiment commentaire remarque
+remarques statut etat ville abonne abonnes insee siret siren prix montant
+""".split())
