@@ -25,8 +25,8 @@ _CELL_PATTERN = (r'<c r="([A-Z]{1,3})[1-9][0-9]{0,6}"'
                  r'(?:/>|>(?:<v>([^<&]*)</v>|<is><t(?: xml:space="preserve")?>([^<&]*)</t></is>)?</c>)')
 CELL = re.compile(_CELL_PATTERN)
 _NAME = r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?"
-_ROW = re.compile(rf'[ \t\n\r]*<row((?: {_NAME}="[^"<&\t\n\r]*")*)(?:/>|>((?:{re.sub(r"[(](?![?])", "(?:", _CELL_PATTERN)})*)'
-                  r"</row>)")
+_PLAIN_CELL = re.sub(r"[(](?![?])", "(?:", _CELL_PATTERN)  # the same, without groups
+_ROW = re.compile(rf'[ \t\n\r]*<row((?: {_NAME}="[^"<&\t\n\r]*")*)(?:/>|>((?:{_PLAIN_CELL})*)</row>)')
 _ATTR = re.compile(rf' ({_NAME})="([^"]*)"')
 # What the XML parser would refuse or rewrite inside a row: control characters, non-characters,
 # "]]>" in text, and carriage returns (line ends are normalised to "\n").
