@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from docsecrets.engine import scan_bytes
 from docsecrets.extract.context import Context
-from docsecrets.extract.ooxml import xlsx, xlsx_rows
+from docsecrets.extract.ooxml import plainrows, xlsx, xlsx_rows
 from docsecrets.types import Member
 from tests.fixtures.xlsx_builders import MAIN, raw_xlsx, shared_strings, worksheet
 
@@ -38,10 +38,10 @@ def _outcome(data: bytes) -> tuple[list[object], str | None]:
 
 def _parser_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object) -> object:
-        raise xlsx._ParserFailed
+        raise xlsx._ParserFailed  # before any item: the sheet is read by the parser alone
         yield  # a generator, like the real one
 
-    monkeypatch.setattr(xlsx, "_split_sheet_items", refuse)
+    monkeypatch.setattr(plainrows, "split", refuse)
 
 
 def both(data: bytes, monkeypatch: pytest.MonkeyPatch, *, damaged: bool = False

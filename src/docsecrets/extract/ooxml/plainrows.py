@@ -107,11 +107,15 @@ def _rows(text: str, prefixes: set[str], *, careful: bool) -> Generator[bytes | 
         if found is not None and found.end() - pos <= _ROW_LIMIT and not (careful and _FORBIDDEN.search(
                 text, pos, found.end())):
             attributes = found.group(1)
-            attrs = _ATTR.findall(attributes) if attributes else []
-            named = dict(attrs)
-            if len(named) == len(attrs) and (":" not in attributes and "xmlns" not in attributes or all(
+            if attributes.startswith(' r="') and attributes.find('"', 4) == len(attributes) - 1:
+                named, clean = {"r": attributes[4:-1]}, True  # the usual <row r="7">
+            else:
+                attrs = _ATTR.findall(attributes) if attributes else []
+                named = dict(attrs)  # no name twice, no undeclared prefix, no namespace declared here
+                clean = len(named) == len(attrs) and (":" not in attributes and "xmlns" not in attributes or all(
                     not name.startswith("xmlns") and (":" not in name or name.split(":", 1)[0] in prefixes)
-                    for name in named)):
+                    for name in named))
+            if clean:
                 body = found.group(2)
                 yield named, cell(body) if body else []
                 pos = found.end()

@@ -262,41 +262,44 @@ def _sheet_items(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[I
     """Plain rows read by `plainrows`, everything else by the XML parser. Should the parser refuse a
     piece, the sheet is read again by the parser alone, its items given from where they stopped, so
     that a damaged sheet yields what it always yielded and fails with the parser's own words."""
-    cells, missing, given = book.cells, book.missing_strings, 0
-    try:
-        for item in _split_sheet_items(book, sheet, rels):
-            given += 1
-            yield item
-    except _ParserFailed:
-        book.cells, book.missing_strings = cells, missing
-        assert sheet.part is not None
-        events = _xml.iterparse(book.pkg.stream(sheet.part), tags=_SHEET_TAGS)
-        yield from itertools.islice(_sheet_elements(book, sheet, rels, events, SheetState()), given, None)
-
-
-def _split_sheet_items(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[Item]:
     assert sheet.part is not None
+    cells, missing, given = book.cells, book.missing_strings, 0
     stream = book.pkg.stream(sheet.part)
     head = stream.read(65536)
     parser = _xml.pull_parser(head, tags=_SHEET_TAGS)
     state = SheetState()
-    for piece in plainrows.split(stream, head):
-        if isinstance(piece, bytes):
-            try:
-                parser.feed(piece)
-                events = list(parser.read_events())
-            except etree.XMLSyntaxError:
-                raise _ParserFailed from None
-            yield from _sheet_elements(book, sheet, rels, events, state)
-        else:
-            state.last_row = int_or(piece[0].get("r"), state.last_row + 1)
-            yield from plain_row_items(book, sheet, piece, state)
     try:
-        parser.close()
-        events = list(parser.read_events())
+        for piece in plainrows.split(stream, head):
+            if type(piece) is tuple:  # a plain row (one generator level for millions of rows)
+                state.last_row = int_or(piece[0].get("r"), state.last_row + 1)
+                row = plain_row_items(book, sheet, piece, state)
+                if row is not None:
+                    given += 1
+                    yield row
+                continue
+            for item in _sheet_elements(book, sheet, rels, _parsed(parser, piece), state):
+                given += 1
+                yield item
+        for item in _sheet_elements(book, sheet, rels, _parsed(parser, None), state):
+            given += 1
+            yield item
+    except _ParserFailed:
+        book.cells, book.missing_strings = cells, missing
+        events = _xml.iterparse(book.pkg.stream(sheet.part), tags=_SHEET_TAGS)
+        yield from itertools.islice(_sheet_elements(book, sheet, rels, events, SheetState()), given, None)
+
+
+def _parsed(parser: etree.XMLPullParser, data: bytes | plainrows.PlainRow | None) -> list[tuple[str, etree._Element]]:
+    """The parser's events after `data` (None: the end of the part)."""
+    try:
+        if data is None:
+            parser.close()
+        else:
+            assert isinstance(data, bytes)
+            parser.feed(data)
+        return list(parser.read_events())
     except etree.XMLSyntaxError:
         raise _ParserFailed from None
-    yield from _sheet_elements(book, sheet, rels, events, state)
 
 
 def _sheet_elements(book: _Book, sheet: _Sheet, rels: dict[str, Rel], events: Iterable[tuple[str, etree._Element]],

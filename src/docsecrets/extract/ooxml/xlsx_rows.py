@@ -157,8 +157,8 @@ def row_items(book: Book, sheet: Sheet, row: etree._Element, number: int,
                 hidden=hidden_row), *formulas]
 
 
-def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: SheetState) -> list[Item]:
-    """row_items for a row of plain cells (see plainrows): the same items, without XML elements.
+def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: SheetState) -> Row | None:
+    """row_items for a row of plain cells (see plainrows): the same Row (or None), without XML elements.
 
     A plain cell's column letters are canonical ([A-Z]{1,3}), so they are the column's name."""
     attrs, found = row
@@ -213,10 +213,10 @@ def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: Sh
             hidden = f"hidden column {key}" + (f", {hidden}" if hidden else "")
         cells.append(new_cell(text, column, key + suffix, hidden))
     if not cells:
-        return []
+        return None
     hidden_row = sheet.hidden or (f"hidden row {number}" if (attrs.get("hidden") or "").lower() in TRUE else None)
-    return [Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
-                hidden=hidden_row)]
+    return Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
+               hidden=hidden_row)
 
 
 def style_of(book: Book, index: str | None) -> Style:
