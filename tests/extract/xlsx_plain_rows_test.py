@@ -7,6 +7,8 @@ errors and their order must be equal; `plain_rows_used` checks the fast path rea
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ from xml.sax.saxutils import escape
 from docsecrets.engine import scan_bytes
 from docsecrets.extract.context import Context
 from docsecrets.extract.ooxml import plainrows, xlsx, xlsx_rows
-from docsecrets.types import Member
+from docsecrets.types import Location, Member, Row
 from tests.fixtures.xlsx_builders import MAIN, raw_xlsx, shared_strings, worksheet
 
 PASSWORD = "Tulle" + "2012"
@@ -105,6 +107,11 @@ def test_plain_cells_of_every_kind_read_alike(monkeypatch: pytest.MonkeyPatch) -
     assert rows[1].hidden == "hidden row 2" and [c.ref for c in rows[1].cells] == ["D2", "E2"]
     assert rows[1].cells[1].hidden == "white text"
     assert [(r.location.row, [c.ref for c in r.cells]) for r in rows[2:]] == [(3, ["A3"]), (8, ["AB8", "XFD8"])]
+    built = rows[2]  # rows and locations are built by setting their slots: the same frozen objects
+    expected = Row(cells=built.cells, location=Location(part="Feuil1", row=3), table="Feuil1")
+    assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.location.row = 4  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("odd_row", [

@@ -19,7 +19,7 @@ from lxml import etree
 from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.common.cells import column_letters, datetime_text
 from docsecrets.extract.ooxml.package import Package, Rel
-from docsecrets.types import Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Segment
+from docsecrets.types import Cell, EncryptedError, ExtractError, Item, LimitExceeded, Location, Member, Row, Segment
 
 _T = TypeVar("_T")
 
@@ -248,6 +248,43 @@ def _cell_factory() -> Callable[[str, int, str | None, str | None], Cell]:
 
 
 new_cell = _cell_factory()
+
+
+def _row_factory() -> Callable[[tuple[Cell, ...], str, int, str | None], Row]:
+    """Row(cells=, location=Location(part=table, row=number), table=, hidden=), built like new_cell:
+    a Row and its Location cost 2 us through their frozen __init__s, a third of that this way; only
+    while both have exactly these fields."""
+    row_fields, location_fields = ("cells", "location", "table", "hidden"), ("part", "page", "line", "cell", "row",
+                                                                            "column")
+    if tuple(f.name for f in dataclasses.fields(Row)) != row_fields or not hasattr(Row, "__slots__") \
+            or tuple(f.name for f in dataclasses.fields(Location)) != location_fields \
+            or not hasattr(Location, "__slots__"):
+        return lambda cells, table, number, hidden: Row(cells=cells, location=Location(part=table, row=number),
+                                                        table=table, hidden=hidden)
+    new = object.__new__
+    set_cells, set_location, set_table, set_hidden = (Row.__dict__[name].__set__ for name in row_fields)
+    set_part, set_page, set_line, set_cell, set_row, set_column = (Location.__dict__[name].__set__
+                                                                   for name in location_fields)
+
+    def new_row(cells: tuple[Cell, ...], table: str, number: int, hidden: str | None) -> Row:
+        location: Location = new(Location)
+        set_part(location, table)
+        set_page(location, None)
+        set_line(location, None)
+        set_cell(location, None)
+        set_row(location, number)
+        set_column(location, None)
+        row: Row = new(Row)
+        set_cells(row, cells)
+        set_location(row, location)
+        set_table(row, table)
+        set_hidden(row, hidden)
+        return row
+
+    return new_row
+
+
+new_row = _row_factory()
 DIGITS = "0123456789"
 COLUMN_NUMBERS: dict[str, int | None] = {}  # "AB" -> 28, "$$" -> None: the letters of every cell reference
 LETTERS: dict[int, str] = {}  # 28 -> "AB"

@@ -26,6 +26,7 @@ from docsecrets.extract.ooxml.sheets import (
     int_or,
     is_white,
     new_cell,
+    new_row,
     number_text,
 )
 from docsecrets.types import Cell, Item, Location, Row, Segment
@@ -215,8 +216,7 @@ def plain_row_items(book: Book, sheet: Sheet, row: plainrows.PlainRow, state: Sh
     if not cells:
         return None
     hidden_row = sheet.hidden or (f"hidden row {number}" if (attrs.get("hidden") or "").lower() in TRUE else None)
-    return Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
-               hidden=hidden_row)
+    return new_row(tuple(cells), sheet.name, number, hidden_row)
 
 
 def style_of(book: Book, index: str | None) -> Style:
