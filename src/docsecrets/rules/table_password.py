@@ -183,7 +183,7 @@ class TableReader:
                 self.header_texts = {c.column: c.text.strip() for c in cells}
                 self.previous = row.cells
                 return
-        elif not any(not c.inferred for c in self.columns.values()) and _account_header(cells):
+        elif not self._named_columns() and _account_header(cells):
             # "Poste | Utilisateur | Accès": an account table whose password column is not named
             self.pending = _Pending(header={c.column: c.text.strip() for c in cells})
             self.notes.append(f"row {row.location.row}: account table without a password header; "
@@ -209,9 +209,19 @@ class TableReader:
                 yield pair
                 self.previous = row.cells
                 return
-        if self.columns:
-            yield from self._column_hits(row, cells)
+        columns = self.columns
+        if columns:
+            for cell in cells:  # most rows of a big table leave the password column empty: no generator
+                if cell.column in columns:
+                    yield from self._column_hits(row, [cell])
         self.previous = row.cells
+
+    def _named_columns(self) -> bool:
+        """Whether a header named a password column (not only columns decided from their values)."""
+        for column in self.columns.values():
+            if not column.inferred:
+                return True
+        return False
 
     def flush(self) -> Iterator[TableHit]:
         """Decide the columns of a buffered table and report its buffered rows (the engine calls
