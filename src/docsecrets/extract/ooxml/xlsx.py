@@ -21,19 +21,13 @@ from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.ooxml import package as _ooxml
 from docsecrets.extract.ooxml.package import Package, Rel
 from docsecrets.extract.ooxml import plainrows
-from docsecrets.extract.ooxml.xlsx_rows import SheetState, plain_row_items, rich_text, row_items, unescape
+from docsecrets.extract.ooxml.xlsx_rows import SheetState, plain_row_items, rich_text, row_items
 from docsecrets.extract.ooxml.sheets import (
     BUILTIN_DATE_FORMATS,
-    COLUMN_NUMBERS,
-    DIGITS,
-    LETTERS,
-    HiddenColumns,
     Style,
     TRUE,
     child_text,
     children_named,
-    column_number,
-    date_text,
     drawing_text,
     first_child,
     guarded,
@@ -43,20 +37,15 @@ from docsecrets.extract.ooxml.sheets import (
     is_date_format,
     is_white,
     members,
-    new_cell,
-    number_text,
     related,
 )
-from docsecrets.extract.common.cells import column_letters
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
-    Cell,
     ExtractError,
     Item,
     LimitExceeded,
     Location,
-    Row,
     Segment,
 )
 from docsecrets.extract.common.reason import reason
