@@ -228,6 +228,8 @@ def test_a_password_column_found_after_100000_rows_of_other_data() -> None:
                f'<c r="B{value}" t="inlineStr"><is><t>{PASSWORD}</t></is></c></row>'})
     result = scan_bytes(data, path="export.xlsx")
     assert [(f.rule_id, f.location.cell, f.secret) for f in result.findings] == [("DS100", f"B{value}", PASSWORD)]
+    expected = Location(part="Export", cell=f"B{value}", row=value, column=2)  # the engine builds it by its slots
+    assert result.findings[0].location == expected and hash(result.findings[0].location) == hash(expected)
 
 
 def test_a_label_cell_deep_in_a_big_sheet() -> None:
