@@ -471,7 +471,7 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
         return
     text_rules = out.rules.text_rules if rules is None else rules
     hits: list[tuple[Cell, Match]] = []
-    found = list(reader.read(row))
+    found = reader.read(row)
     if found:
         _emit_table_hits(found, reader, chain=chain, out=out, inherited=inherited)
         hits.extend((hit.cell, _table_match(hit)) for hit in found if hit.row is None)

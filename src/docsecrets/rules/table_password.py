@@ -135,7 +135,28 @@ class TableReader:
     notes: list[str] = field(default_factory=list)  # why columns were (not) read as passwords: --explain
     login_row_seen: int = 0  # rows since a row labelled as a login ("Utilisateur | a | b"), 0 = none
 
-    def read(self, row: Row) -> Iterator[TableHit]:
+    def read(self, row: Row) -> list[TableHit]:
+        """The hits of one row. A data row of a table whose password columns are named, with no
+        label stem, no "/" and no row label in it, only has column hits: read here without the
+        generator below (the rows of a big export, one by one)."""
+        if self.pending is None and self.extra_labels is None and self.header_texts and not self.login_row_seen:
+            cells = [c for c in row.cells if c.text.strip()]
+            if not cells:
+                return []
+            joined = "\n".join([c.text for c in cells])
+            lead = cells[0].text
+            if not may_hold_label(joined) and "/" not in joined and self._named_columns() and not (
+                    len(cells) >= 2 and len(lead) <= _LABEL_MAX_CHARS and not _DIGIT.search(lead)):
+                hits: list[TableHit] = []
+                columns = self.columns
+                for cell in cells:
+                    if cell.column in columns:
+                        hits.extend(self._column_hits(row, [cell]))
+                self.previous = row.cells
+                return hits
+        return list(self._read(row))
+
+    def _read(self, row: Row) -> Iterator[TableHit]:
         cells = [c for c in row.cells if c.text.strip()]
         if not cells:
             return
