@@ -478,7 +478,8 @@ def _scan_row(row: Row, reader: TableReader, *, chain: tuple[str, ...], out: _Co
     default = text_rules is TEXT_RULES
     for cell in row.cells:  # once per cell of a workbook: nothing built for a cell no rule matches
         text = cell.text
-        if len(text) >= 4 and (not default or may_match(text)):
+        # digits and dots (numbers, IPs) are numbers to may_match too (tests/engine_rows_test.py): not asked
+        if len(text) >= 4 and (not default or not text.replace(".", "").isdecimal() and may_match(text)):
             matches = scan_text(text, text_rules)
             if matches:
                 hits.extend((cell, match) for match in matches)
