@@ -14,7 +14,8 @@ KINDS = ("PASSWORD_LABELS", "WEAK_LABELS", "LOGIN_CUES", "COPULAS", "HEADER_WORD
          "PLACEHOLDERS", "POINTERS", "POLICY_WORDS", "EXAMPLE_WORDS", "EXAMPLE_MARKERS", "OF_WORDS",
          "WIFI_KEY_AFTER", "WIFI_KEY_BEFORE", "RESET_CUES", "NEW_WORDS", "SHORT_CUES", "CREDENTIAL_WORDS",
          "ACCESS_LABELS", "PAIR_PHRASES", "VALUE_COPULAS",
-         "CODE_ARTICLES", "CODE_WORDS", "CODE_QUALIFIERS", "CODE_COPULAS")
+         "CODE_ARTICLES", "CODE_WORDS", "CODE_QUALIFIERS", "CODE_COPULAS",
+         "TABLE_CREDENTIAL_CUES", "TABLE_ACCOUNT_WORDS", "TABLE_TARGET_WORDS", "TABLE_OTHER_DATA_WORDS")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -63,3 +64,13 @@ def test_a_rule_may_import_the_checks_directly():
     loaded = _modules_after("from docsecrets.rules.lexicon.not_secret import not_a_secret\n"
                             "from docsecrets.rules import TEXT_RULES")
     assert "docsecrets.rules.prose" in loaded
+
+
+def test_table_header_words_are_joined_from_every_language():
+    from docsecrets.rules import table_password
+    assert {"zugang", "credenciais", "code", "sesame"} <= lexicon.TABLE_CREDENTIAL_CUES == table_password._WEAK_CUES
+    assert {"benutzer", "usuario", "uid"} <= lexicon.TABLE_ACCOUNT_WORDS
+    assert {"serveur", "geraet", "ip"} <= lexicon.TABLE_TARGET_WORDS
+    assert {"prenom", "seriennummer", "iban"} <= lexicon.TABLE_OTHER_DATA_WORDS
+    assert len(lexicon.TABLE_CREDENTIAL_CUES | lexicon.TABLE_ACCOUNT_WORDS | lexicon.TABLE_TARGET_WORDS
+               | lexicon.TABLE_OTHER_DATA_WORDS) == 227

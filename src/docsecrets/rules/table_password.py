@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 from docsecrets import filters
 from docsecrets.rules.base import Priority, Rule
 from docsecrets.rules.kv_password import looks_like_key, pair_label, pair_password
+from docsecrets.rules.lexicon import (
+    TABLE_ACCOUNT_WORDS,
+    TABLE_CREDENTIAL_CUES,
+    TABLE_OTHER_DATA_WORDS,
+    TABLE_TARGET_WORDS,
+)
 from docsecrets.rules.vocabulary import (
     AMBIGUOUS_TERMS,
     HEADER_WORDS,
@@ -57,36 +63,12 @@ class TableHit:
     row: Row | None = None  # set when the hit belongs to an earlier, buffered row
 
 
-# Column inference (a password column under a header that does not say "password"):
-# header words that may name a credential column without saying so ("Accès", "Code", "PIN")
-_WEAK_CUES = frozenset("""
-acces access zugang zugriff acceso accesso toegang acesso code codes codigo codice pin pins cle cles clef key keys
-chiave chave schlussel sleutel clave valeur value wert valor valore waarde ww pwd secret geheim identifiants
-credentials credential zugangsdaten credenciales credenziali inloggegevens credenciais sesame
-""".split())
-# words that make a header about accounts (the login beside a password)
-_LOGIN_WORDS = frozenset("""
-identifiant identifiants login logon utilisateur user username users compte comptes account accounts usager
-benutzer benutzername anmeldename kennung usuario utente gebruiker gebruikersnaam gebr utilizador uid usr
-session
-""".split())
-# words that make a header about the machine or service an account opens
-_TARGET_WORDS = frozenset("""
-ip adresse address adres endereco direccion indirizzo host hote hostname serveur server servidor hosts url urls
-lien link portal portail portale poste postes machine machines systeme system systeem sistema equipement
-equipment gerat gerate geraet geraete appareil device devices logiciel logiciels application appli software
-programma programa site sites modalidade modalite modality equipo
-""".split())
-# headers that never hold passwords, whatever their values look like
-_NOT_CREDENTIAL_WORDS = frozenset("""
-nom name names prenom vorname nombre naam nome apellido cognome achternaam sobrenome tel telephone phone telefon
-telefono telefoon mobile portable fax email mail courriel date datum fecha data dates serie serial seriennummer
-numero number nummer no nr num ref reference id ids titre title titel modele model modell modelo version
-localisation location standort ubicacion ubicazione locatie building batiment gebaude edificio commentaire
-comment comments remarque remarques note notes opmerking bemerkung nota notas observacion observaciones statut
-status etat type port porta puerto contact contacto contatto ville city stadt ciudad citta stad cidade service
-abonne abonnes postal zip insee siret siren nif iban bic prix price preis precio prezzo montant amount
-""".split())
+# Column inference (a password column under a header that does not say "password"): the header
+# words, by language, are in rules/lexicon (TABLE_*).
+_WEAK_CUES = TABLE_CREDENTIAL_CUES
+_LOGIN_WORDS = TABLE_ACCOUNT_WORDS
+_TARGET_WORDS = TABLE_TARGET_WORDS
+_NOT_CREDENTIAL_WORDS = TABLE_OTHER_DATA_WORDS
 _INFER_ROWS = 4  # data rows buffered before a column is decided
 _DIGIT = re.compile(r"\d")
 _HOSTNAME = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
@@ -153,7 +135,28 @@ class TableReader:
     notes: list[str] = field(default_factory=list)  # why columns were (not) read as passwords: --explain
     login_row_seen: int = 0  # rows since a row labelled as a login ("Utilisateur | a | b"), 0 = none
 
-    def read(self, row: Row) -> Iterator[TableHit]:
+    def read(self, row: Row) -> list[TableHit]:
+        """The hits of one row. A data row of a table whose password columns are named, with no
+        label stem, no "/" and no row label in it, only has column hits: read here without the
+        generator below (the rows of a big export, one by one)."""
+        if self.pending is None and self.extra_labels is None and self.header_texts and not self.login_row_seen:
+            cells = [c for c in row.cells if c.text.strip()]
+            if not cells:
+                return []
+            joined = "\n".join([c.text for c in cells])
+            lead = cells[0].text
+            if not may_hold_label(joined) and "/" not in joined and self._named_columns() and not (
+                    len(cells) >= 2 and len(lead) <= _LABEL_MAX_CHARS and not _DIGIT.search(lead)):
+                hits: list[TableHit] = []
+                columns = self.columns
+                for cell in cells:
+                    if cell.column in columns:
+                        hits.extend(self._column_hits(row, [cell]))
+                self.previous = row.cells
+                return hits
+        return list(self._read(row))
+
+    def _read(self, row: Row) -> Iterator[TableHit]:
         cells = [c for c in row.cells if c.text.strip()]
         if not cells:
             return
@@ -167,8 +170,13 @@ class TableReader:
             yield from self.flush()
         if self.login_row_seen:
             self.login_row_seen = self.login_row_seen + 1 if self.login_row_seen < 8 else 0
-        labels = {c.column: _password_label(c.text, self.extra_labels) for c in cells}
-        label_cells = [c for c in cells if labels[c.column] is not None]
+        joined = "\n".join([c.text for c in cells])  # tests on it are exact for every cell at once
+        if self.extra_labels is None and not may_hold_label(joined):
+            labels: dict[int, str | None] = {}  # no label stem in the row, so in none of its cells
+            label_cells: list[Cell] = []
+        else:
+            labels = {c.column: _password_label(c.text, self.extra_labels) for c in cells}
+            label_cells = [c for c in cells if labels[c.column] is not None]
         if label_cells:
             first = cells[0]
             if labels[first.column] is not None and len(cells) >= 2 and _is_row_label_value(cells[1]):
@@ -196,7 +204,7 @@ class TableReader:
                 self.header_texts = {c.column: c.text.strip() for c in cells}
                 self.previous = row.cells
                 return
-        elif not any(not c.inferred for c in self.columns.values()) and _account_header(cells):
+        elif not self._named_columns() and _account_header(cells):
             # "Poste | Utilisateur | Accès": an account table whose password column is not named
             self.pending = _Pending(header={c.column: c.text.strip() for c in cells})
             self.notes.append(f"row {row.location.row}: account table without a password header; "
@@ -211,15 +219,30 @@ class TableReader:
                 self.header_texts = {c.column: c.text.strip() for c in cells}  # the table's first header
                 self.previous = row.cells
                 return
-            yield from self._access_cells(cells)
-            yield from self._transposed(cells)
-            pair = self._labelled_pair(cells)
+            slash = "/" in joined  # both an access cell and a labelled pair need "user / password"
+            if slash:
+                yield from self._access_cells(cells)
+            lead = cells[0].text
+            if len(cells) >= 2 and len(lead) <= _LABEL_MAX_CHARS and not _DIGIT.search(lead):
+                yield from self._transposed(cells)
+            pair = self._labelled_pair(cells) if slash else None
             if pair is not None:
                 yield pair
                 self.previous = row.cells
                 return
-        yield from self._column_hits(row, cells)
+        columns = self.columns
+        if columns:
+            for cell in cells:  # most rows of a big table leave the password column empty: no generator
+                if cell.column in columns:
+                    yield from self._column_hits(row, [cell])
         self.previous = row.cells
+
+    def _named_columns(self) -> bool:
+        """Whether a header named a password column (not only columns decided from their values)."""
+        for column in self.columns.values():
+            if not column.inferred:
+                return True
+        return False
 
     def flush(self) -> Iterator[TableHit]:
         """Decide the columns of a buffered table and report its buffered rows (the engine calls

@@ -54,6 +54,14 @@ def iterparse(stream: IO[bytes], *, tags: tuple[str, ...] | None = None,
         raise ExtractError(f"malformed XML: {reason(exc)}") from None
 
 
+def pull_parser(head: bytes, *, tags: tuple[str, ...] | None = None) -> etree.XMLPullParser:
+    """A parser fed by the caller (`feed`, `read_events`, `close`), hardened like iterparse;
+    `head` is the part's first bytes, checked for entity declarations (feed it next)."""
+    _check_prolog(head)
+    return etree.XMLPullParser(events=("end",), tag=tags, resolve_entities=False, no_network=True, load_dtd=False,
+                               huge_tree=False, remove_comments=False, recover=False)
+
+
 def local(tag: object) -> str:
     """`{namespace}name` -> `name`."""
     if not isinstance(tag, str):

@@ -9,25 +9,25 @@ lxml's iterparse, elements are cleared once read, and each piece of text keeps w
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 
 from lxml import etree
 
 from docsecrets.extract.common import xml as _xml
 from docsecrets.extract.ooxml import package as _ooxml
 from docsecrets.extract.ooxml.package import Package, Rel
+from docsecrets.extract.ooxml import plainrows
+from docsecrets.extract.ooxml.xlsx_rows import SheetState, plain_row_items, rich_text, row_items
 from docsecrets.extract.ooxml.sheets import (
     BUILTIN_DATE_FORMATS,
-    HiddenColumns,
     Style,
     TRUE,
     child_text,
     children_named,
-    date_text,
     drawing_text,
     first_child,
     guarded,
@@ -37,20 +37,16 @@ from docsecrets.extract.ooxml.sheets import (
     is_date_format,
     is_white,
     members,
-    number_text,
     related,
 )
-from docsecrets.extract.common.cells import column_letters
 from docsecrets.extract.common.partial import raise_collected
 from docsecrets.extract.containers.zip import SafeZip
 from docsecrets.extract.context import Context
 from docsecrets.types import (
-    Cell,
     ExtractError,
     Item,
     LimitExceeded,
     Location,
-    Row,
     Segment,
 )
 from docsecrets.extract.common.reason import reason
@@ -62,7 +58,6 @@ _WORKBOOK = "xl/workbook.xml"
 _SHEET_TAGS = tuple(f"{{*}}{tag}" for tag in (
     "row", "col", "headerFooter", "dataValidation", "hyperlink", "mergeCell", "conditionalFormatting",
     "brk", "ignoredError", "protectedRange", "selection", "customSheetView"))
-_ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
@@ -211,7 +206,7 @@ def _read_shared_strings(book: _Book, part: str) -> None:
     The table is kept whole for the sheets to index: max_part_size holds, as for a part read whole
     (12 million <si> of one letter, 200 MB at 412x, is a bomb; a 490 MB sheet streamed is not)."""
     for _event, item in _xml.iterparse(book.pkg.stream(part, whole=True), tags=("{*}si",)):
-        text, white = _rich_text(item)
+        text, white = rich_text(item)
         if white:
             book.white_strings.add(len(book.strings))
         book.strings.append(text)
@@ -248,23 +243,69 @@ def _read_persons(pkg: Package, part: str) -> dict[str, str]:
 # --- sheets --------------------------------------------------------------------------------
 
 
+class _ParserFailed(Exception):
+    """The XML parser refused a piece of a sheet read in pieces (see _sheet_items)."""
+
+
 def _sheet_items(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator[Item]:
+    """Plain rows read by `plainrows`, everything else by the XML parser. Should the parser refuse a
+    piece, the sheet is read again by the parser alone, its items given from where they stopped, so
+    that a damaged sheet yields what it always yielded and fails with the parser's own words."""
     assert sheet.part is not None
-    pkg = book.pkg
-    columns = HiddenColumns()
-    last_row = 0
-    row_tag = ""
-    for _event, elem in _xml.iterparse(pkg.stream(sheet.part), tags=_SHEET_TAGS):
-        if elem.tag == row_tag:  # the whole tag, known after the first row: no split per row
-            last_row = int_or(elem.get("r"), last_row + 1)
-            yield from _row_items(book, sheet, elem, last_row, columns)
+    cells, missing, given = book.cells, book.missing_strings, 0
+    stream = book.pkg.stream(sheet.part)
+    head = stream.read(65536)
+    parser = _xml.pull_parser(head, tags=_SHEET_TAGS)
+    state = SheetState()
+    try:
+        for piece in plainrows.split(stream, head):
+            if type(piece) is tuple:  # a plain row (one generator level for millions of rows)
+                state.last_row = int_or(piece[0].get("r"), state.last_row + 1)
+                row = plain_row_items(book, sheet, piece, state)
+                if row is not None:
+                    given += 1
+                    yield row
+                continue
+            for item in _sheet_elements(book, sheet, rels, _parsed(parser, piece), state):
+                given += 1
+                yield item
+        for item in _sheet_elements(book, sheet, rels, _parsed(parser, None), state):
+            given += 1
+            yield item
+    except _ParserFailed:
+        book.cells, book.missing_strings = cells, missing
+        events = _xml.iterparse(book.pkg.stream(sheet.part), tags=_SHEET_TAGS)
+        yield from itertools.islice(_sheet_elements(book, sheet, rels, events, SheetState()), given, None)
+
+
+def _parsed(parser: etree.XMLPullParser, data: bytes | plainrows.PlainRow | None) -> list[tuple[str, etree._Element]]:
+    """The parser's events after `data` (None: the end of the part)."""
+    try:
+        if data is None:
+            parser.close()
+        else:
+            assert isinstance(data, bytes)
+            parser.feed(data)
+        return list(parser.read_events())
+    except etree.XMLSyntaxError:
+        raise _ParserFailed from None
+
+
+def _sheet_elements(book: _Book, sheet: _Sheet, rels: dict[str, Rel], events: Iterable[tuple[str, etree._Element]],
+                    state: SheetState) -> Iterator[Item]:
+    """What the XML parser reports of a sheet: rows, hidden columns, headers, validations, links."""
+    columns = state.columns
+    for _event, elem in events:
+        if elem.tag == state.row_tag:  # the whole tag, known after the first row: no split per row
+            state.last_row = int_or(elem.get("r"), state.last_row + 1)
+            yield from row_items(book, sheet, elem, state.last_row, columns)
             _drop(elem)
             continue
         tag = _xml.local(elem.tag)
         if tag == "row":
-            row_tag = elem.tag
-            last_row = int_or(elem.get("r"), last_row + 1)
-            yield from _row_items(book, sheet, elem, last_row, columns)
+            state.row_tag = elem.tag
+            state.last_row = int_or(elem.get("r"), state.last_row + 1)
+            yield from row_items(book, sheet, elem, state.last_row, columns)
         elif tag == "col" and (elem.get("hidden") or "").lower() in TRUE:
             columns.add(int_or(elem.get("min"), 1), int_or(elem.get("max"), int_or(elem.get("min"), 1)))
         elif tag == "headerFooter":
@@ -290,150 +331,6 @@ def _sheet_annexes(book: _Book, sheet: _Sheet, rels: dict[str, Rel]) -> Iterator
             yield part, _threaded_comments(book, part, sheet.name)
         elif rel.type == "drawing":
             yield part, drawing_text(pkg, part, sheet.name)
-
-
-def _row_items(book: _Book, sheet: _Sheet, row: etree._Element, number: int,
-               columns: HiddenColumns) -> list[Item]:
-    """The row's non-empty cells as one Row, then the string literals of its formulas.
-
-    This loop runs once per cell of the workbook (8.7 million in a 870,000-row export), so it
-    is written flat: tags compared whole, the common cell shapes (<v>, <is><t>) read without a
-    loop, styles and column letters looked up in dicts, nothing built for a cell without value.
-    """
-    cells: list[Cell] = []
-    formulas: list[Item] = []
-    namespace = row.tag[:-3]  # "{...main}": comparing whole tags is cheaper than taking each apart
-    cell_tag, v_tag, is_tag, f_tag, t_tag = (namespace + name for name in ("c", "v", "is", "f", "t"))
-    styles, strings, column_numbers, letters = book.styles_by_index, book.strings, _COLUMN_NUMBERS, _LETTERS
-    suffix = str(number)
-    count, limit, any_hidden = book.cells, book.max_cells, columns.any()
-    column = 0
-    for cell in row:
-        if cell.tag != cell_tag:
-            continue
-        count += 1  # book.count_cell(), inline
-        if count > limit:
-            book.cells = count
-            book.count_cell()
-        ref = cell.get("r")
-        if ref:
-            key = ref.rstrip(_DIGITS)
-            found = column_numbers.get(key, 0)
-            if found == 0:
-                found = _column_number(key)
-                if len(column_numbers) < 20_000:
-                    column_numbers[key] = found
-            column = found or column + 1
-        else:
-            column += 1
-        size = len(cell)
-        if not size:
-            continue  # a styled empty cell: writers pad whole rows with them
-        value = inline = formula = None
-        for child in (cell[0],) if size == 1 else cell:  # one child: no lxml iterator to build
-            tag = child.tag
-            if tag == v_tag:
-                value = child.text
-            elif tag == is_tag:
-                inline = child
-            elif tag == f_tag and child.text and '"' in child.text:
-                formula = child.text  # literals in formulas (HYPERLINK, CONCAT) never show in the cell
-        s = cell.get("s")
-        style = styles.get(s) or _style(book, s)
-        hidden = style.hidden
-        kind = cell.get("t")
-        if kind is None or kind == "n":
-            if value is None:
-                text = ""
-            elif style.date:
-                text = date_text(value, date1904=book.date1904) or number_text(value)
-            else:
-                text = number_text(value)
-        elif kind == "inlineStr":
-            if inline is None:
-                text = ""
-            else:
-                first = inline[0] if len(inline) == 1 else None
-                if first is not None and first.tag == t_tag:  # one plain <t>: no run, never white
-                    text = first.text or ""
-                    if "_x" in text:
-                        text = _unescape(text)
-                else:
-                    text, white = _rich_text(inline)
-                    hidden = hidden or ("white text" if white else None)
-        elif value is None or kind == "e":
-            text = ""
-        elif kind == "s":
-            index = int_or(value, -1)
-            if 0 <= index < len(strings):
-                text = strings[index]
-                if not hidden and index in book.white_strings:
-                    hidden = "white text"
-            else:
-                book.missing_strings += 1
-                text = ""
-        elif kind == "b":
-            text = "TRUE" if value.strip().lower() in TRUE else "FALSE"
-        elif kind in ("str", "d"):
-            text = _unescape(value)
-        elif style.date:
-            text = date_text(value, date1904=book.date1904) or number_text(value)
-        else:
-            text = number_text(value)
-        if formula is None and not text:
-            continue
-        name = letters.get(column)
-        if name is None:
-            name = column_letters(column)
-            if len(letters) < 20_000:
-                letters[column] = name
-        ref = name + suffix
-        if formula is not None:
-            formulas.append(Segment(text=f"={formula}", hidden="cell formula",
-                                    location=Location(part=sheet.name, cell=ref, row=number, column=column)))
-            if not text:
-                continue
-        if any_hidden and columns.hides(column):
-            hidden = f"hidden column {name}" + (f", {hidden}" if hidden else "")
-        cells.append(_new_cell(text, column, ref, hidden))
-    book.cells = count
-    if not cells:
-        return formulas
-    hidden_row = sheet.hidden or (f"hidden row {number}" if (row.get("hidden") or "").lower() in TRUE else None)
-    return [Row(cells=tuple(cells), location=Location(part=sheet.name, row=number), table=sheet.name,
-                hidden=hidden_row), *formulas]
-
-
-def _style(book: _Book, index: str | None) -> Style:
-    position = int_or(index, 0) if index else 0
-    style = book.styles[position] if 0 <= position < len(book.styles) else Style()
-    if len(book.styles_by_index) < 4096:
-        book.styles_by_index[index] = style
-    return style
-
-
-def _rich_text(elem: etree._Element) -> tuple[str, bool]:
-    """Text of an <si>, <is> or comment <text>: plain <t> or formatted runs joined, phonetic
-    guides (<rPh>) left out; and whether every run that carries text is in white."""
-    if len(elem) == 1:  # the common case, one plain <t>: no run, so never white
-        tag = elem[0].tag
-        if isinstance(tag, str) and (tag.endswith("}t") or tag == "t"):
-            return _unescape(elem[0].text or ""), False
-    parts: list[str] = []
-    runs = white_runs = 0
-    for child in elem:
-        tag = _xml.local(child.tag)
-        if tag == "t":
-            parts.append(child.text or "")
-            runs += bool((child.text or "").strip())
-        elif tag == "r":
-            text = "".join(t.text or "" for t in child if _xml.local(t.tag) == "t")
-            parts.append(text)
-            if text.strip():
-                runs += 1
-                props = first_child(child, "rPr")
-                white_runs += props is not None and is_white(first_child(props, "color"))
-    return _unescape("".join(parts)), runs > 0 and runs == white_runs
 
 
 def _header_footer(elem: etree._Element, sheet: str) -> Iterator[Segment]:
@@ -479,7 +376,7 @@ def _legacy_comments(pkg: Package, part: str, sheet: str, *, skip_threaded_copie
             position = int_or(elem.get("authorId"), -1)
             author = authors[position] if 0 <= position < len(authors) else ""
             body = first_child(elem, "text")
-            text = _rich_text(body)[0].strip() if body is not None else ""
+            text = rich_text(body)[0].strip() if body is not None else ""
             # Excel keeps a legacy copy of each threaded comment for old readers, by "tc={guid}".
             if text and not (skip_threaded_copies and author.startswith("tc=")):
                 yield Segment(text=text, location=Location(part=sheet, cell=elem.get("ref")),
@@ -534,59 +431,6 @@ def _rel_id(elem: etree._Element) -> str | None:
     return None
 
 
-def _unescape(text: str) -> str:
-    """OOXML writes control characters as _xHHHH_ (`_x000D_` for a carriage return)."""
-    return _ESCAPED_CHAR.sub(_escaped_char, text) if "_x" in text else text
-
-
-def _escaped_char(match: re.Match[str]) -> str:
-    code = int(match.group(1), 16)
-    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)  # a lone surrogate would break encoders
-
-
 def _first_cell(ref: str) -> str | None:
     match = _CELL_REF.match(ref.strip())
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
-
-
-def _cell_factory() -> Callable[[str, int, str | None, str | None], Cell]:
-    """Cell(text=, column=, ref=, hidden=), three times cheaper.
-
-    Cell is a frozen dataclass: its __init__ sets each field through object.__setattr__, 1.2 us a
-    cell, a quarter of this reader's own time on a big export. Its slots are set directly instead
-    (0.4 us), which builds the same object; only while the fields are exactly these four."""
-    if tuple(f.name for f in dataclasses.fields(Cell)) != ("text", "column", "ref", "hidden") \
-            or not hasattr(Cell, "__slots__"):
-        return lambda text, column, ref, hidden: Cell(text=text, column=column, ref=ref, hidden=hidden)
-    new, slots = object.__new__, Cell.__dict__
-    set_text, set_column, set_ref, set_hidden = (slots[name].__set__ for name in ("text", "column", "ref", "hidden"))
-
-    def new_cell(text: str, column: int, ref: str | None, hidden: str | None) -> Cell:
-        cell: Cell = new(Cell)
-        set_text(cell, text)
-        set_column(cell, column)
-        set_ref(cell, ref)
-        set_hidden(cell, hidden)
-        return cell
-
-    return new_cell
-
-
-_new_cell = _cell_factory()
-_DIGITS = "0123456789"
-_COLUMN_NUMBERS: dict[str, int | None] = {}  # "AB" -> 28, "$$" -> None: the letters of every cell reference
-_LETTERS: dict[int, str] = {}  # 28 -> "AB"
-
-
-@lru_cache(maxsize=20_000)
-def _column_number(letters: str) -> int | None:
-    """"B" -> 2, "$AA$" -> 27; None for anything that is no column (a malformed reference)."""
-    letters = letters.replace("$", "").upper()
-    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
-        return None
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
-
-

@@ -73,6 +73,13 @@ POLICY_WORDS: tuple[str, ...] = _joined("POLICY_WORDS")
 # Header qualifiers that make a password column about passwords, not holding them.
 NOT_A_PASSWORD_COLUMN = re.compile(r"\b(?:" + "|".join(_joined("COLUMN_QUALIFIERS")) + r")\b")
 LABEL_STEMS = common.LABEL_STEMS
+# Table headers (rules/table_password.py): words that may name a credential column without saying
+# "password" ("Accès", "Code", "PIN"); that name accounts (the login beside a password); the machine
+# or service an account opens; and columns that never hold passwords (names, numbers, dates, notes).
+TABLE_CREDENTIAL_CUES: frozenset[str] = _union("TABLE_CREDENTIAL_CUES")
+TABLE_ACCOUNT_WORDS: frozenset[str] = _union("TABLE_ACCOUNT_WORDS")
+TABLE_TARGET_WORDS: frozenset[str] = _union("TABLE_TARGET_WORDS")
+TABLE_OTHER_DATA_WORDS: frozenset[str] = _union("TABLE_OTHER_DATA_WORDS")
 
 _STEMS_RE = re.compile("|".join(re.escape(stem) for stem in LABEL_STEMS))
 

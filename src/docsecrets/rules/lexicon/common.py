@@ -115,3 +115,17 @@ CODE_ARTICLES: tuple[str, ...] = ()
 CODE_WORDS: tuple[str, ...] = ()
 CODE_QUALIFIERS: tuple[str, ...] = ("wifi", "wi-fi")
 CODE_COPULAS: tuple[str, ...] = ()
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+code codes pin pins
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+uid usr
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+ip url urls
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+tel fax email mail no nr num ref id ids version type port iban bic
+""".split())

@@ -45,3 +45,17 @@ CODE_ARTICLES: tuple[str, ...] = ("der",)
 CODE_WORDS: tuple[str, ...] = ()
 CODE_QUALIFIERS: tuple[str, ...] = ("der tur", "der alarmanlage")
 CODE_COPULAS: tuple[str, ...] = ("ist", "lautet")
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+zugang zugriff schlussel wert geheim zugangsdaten
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+benutzer benutzername anmeldename kennung
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+gerat gerate geraet geraete
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+vorname telefon datum seriennummer nummer titel modell standort gebaude bemerkung stadt preis
+""".split())

@@ -64,3 +64,19 @@ CODE_ARTICLES: tuple[str, ...] = ("the",)
 CODE_WORDS: tuple[str, ...] = ("pin",)
 CODE_QUALIFIERS: tuple[str, ...] = ("access", "secret")
 CODE_COPULAS: tuple[str, ...] = ("is",)
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+access key keys value pwd secret credentials credential
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+login logon user username users account accounts session
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+address host hostname server hosts link portal system equipment device devices application software site sites
+modality
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+name names phone mobile date dates serial number reference title model location building comment comments note
+notes status contact city service postal zip price amount
+""".split())

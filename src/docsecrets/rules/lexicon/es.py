@@ -41,3 +41,18 @@ CODE_ARTICLES: tuple[str, ...] = ("el",)
 CODE_WORDS: tuple[str, ...] = ("codigo",)
 CODE_QUALIFIERS: tuple[str, ...] = ("de acceso",)
 CODE_COPULAS: tuple[str, ...] = ("es",)
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+acceso codigo clave valor credenciales
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+usuario
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+direccion servidor sistema programa equipo
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+nombre apellido telefono fecha modelo ubicacion edificio observacion observaciones puerto contacto ciudad nif
+precio
+""".split())

@@ -70,3 +70,19 @@ CODE_ARTICLES: tuple[str, ...] = ("le",)
 CODE_WORDS: tuple[str, ...] = ("code",)
 CODE_QUALIFIERS: tuple[str, ...] = (r"d'?acces", "acces", "de connexion", "du portail", "de la porte", "alarme", "de l'alarme")
 CODE_COPULAS: tuple[str, ...] = ("est",)
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+acces cle cles clef valeur identifiants sesame
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+identifiant identifiants utilisateur compte comptes usager
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+adresse hote serveur lien portail poste postes machine machines systeme equipement appareil logiciel logiciels
+appli modalite
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+nom prenom telephone portable courriel serie numero titre modele localisation batiment commentaire remarque
+remarques statut etat ville abonne abonnes insee siret siren prix montant
+""".split())

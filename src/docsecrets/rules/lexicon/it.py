@@ -41,3 +41,17 @@ CODE_ARTICLES: tuple[str, ...] = ("il",)
 CODE_WORDS: tuple[str, ...] = ("codice",)
 CODE_QUALIFIERS: tuple[str, ...] = ("di accesso", "dell'allarme")
 CODE_COPULAS: tuple[str, ...] = ("e", "è")
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+accesso codice chiave valore credenziali
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+utente
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+indirizzo portale programma
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+cognome ubicazione contatto citta prezzo
+""".split())

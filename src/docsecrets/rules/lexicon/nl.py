@@ -41,3 +41,17 @@ CODE_ARTICLES: tuple[str, ...] = ("de",)
 CODE_WORDS: tuple[str, ...] = ()
 CODE_QUALIFIERS: tuple[str, ...] = ("van de deur",)
 CODE_COPULAS: tuple[str, ...] = ()
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+toegang sleutel waarde ww inloggegevens
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+gebruiker gebruikersnaam gebr
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+adres systeem
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+naam achternaam telefoon locatie opmerking stad
+""".split())

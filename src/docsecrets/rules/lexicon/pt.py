@@ -41,3 +41,17 @@ CODE_ARTICLES: tuple[str, ...] = ("o",)
 CODE_WORDS: tuple[str, ...] = ()
 CODE_QUALIFIERS: tuple[str, ...] = ("de acesso",)
 CODE_COPULAS: tuple[str, ...] = ("é",)
+
+# Table headers, read by rules/table_password.py.
+TABLE_CREDENTIAL_CUES: frozenset[str] = frozenset("""
+acesso chave credenciais
+""".split())
+TABLE_ACCOUNT_WORDS: frozenset[str] = frozenset("""
+utilizador
+""".split())
+TABLE_TARGET_WORDS: frozenset[str] = frozenset("""
+endereco modalidade
+""".split())
+TABLE_OTHER_DATA_WORDS: frozenset[str] = frozenset("""
+nome sobrenome data nota notas porta cidade
+""".split())
