@@ -206,8 +206,10 @@ class _Reader:
                              chain=chain, out=out)
                 # a row an observer reports as part of a whole table skips the packs' own text rules
                 whole = [observer.row(item) for observer in reading.observers] if reading.observers else ()
-                _scan_row(item, reading.tables.setdefault(item.table, TableReader(extra_labels=out.rules.extra_labels)),
-                          chain=chain, out=out, inherited=inherited,
+                table = reading.tables.get(item.table)
+                if table is None:  # once per table, not once per row (a big export has millions of rows)
+                    table = reading.tables[item.table] = TableReader(extra_labels=out.rules.extra_labels)
+                _scan_row(item, table, chain=chain, out=out, inherited=inherited,
                           rules=out.rules.base_rules if any(whole) else None)
         elif isinstance(event, Opened):
             if event.reading:
