@@ -39,12 +39,12 @@ TABLE_PASSWORD = Rule(
     id="DS100", name="table-password", severity=Severity.MEDIUM,
     description="A password in a table: under a password column header, or beside a password row label",
     help="Remove the column (or the value) from the document and change every password it listed.",
-    priority=Priority.TABLE)
+    priority=Priority.TABLE, keywords=None)  # a value is read from its column's header, not its own text
 TABLE_SECRET = Rule(
     id="DS103", name="table-secret", severity=Severity.HIGH,
     description="A key or token in a table column headed as one (API key, client secret, token)",
     help="Revoke the key and issue a new one; keep it in a secret store.",
-    priority=Priority.TABLE, is_password=False)
+    priority=Priority.TABLE, is_password=False, keywords=None)  # read from its column's header, as DS100
 
 _LABEL_MAX_WORDS = 5
 _LABEL_MAX_CHARS = 48
