@@ -7,10 +7,14 @@ PASSWORD_LABELS: tuple[str, ...] = (r"passe?",)
 WEAK_LABELS: tuple[str, ...] = ()
 # Keys of configuration entries that hold a secret other than a password (order matters: longer first).
 SECRET_KEY_LABELS: tuple[str, ...] = (
+    # an application's salt or pepper (HASH_SALT, SECRET_SALT, Security.salt, PASSWORD_PEPPER) signs
+    # or hashes for every user; a bare "salt" is one user's, stored beside that user's hash: not one
+    r"(?:hash|security|secret|app|site|auth|token|session|cookie|global|crypt|encryption|hmac|signing|api|jwt"
+    r"|csrf|password)[_.-]?salt", r"(?:password[_-]?)?pepper",
     r"client[_-]?secret", r"app[_-]?secret", r"secret[_-]?key", r"secret[_-]?access[_-]?key",
     r"access[_-]?key[_-]?secret", r"api[_-]?secret", r"api[_-]?key", r"apikey", r"api[_-]?token",
     r"access[_-]?token", r"auth[_-]?token", r"bearer[_-]?token", r"refresh[_-]?token", r"private[_-]?key",
-    r"app[_-]?key", r"encryption[_-]?key", r"signing[_-]?key", r"master[_-]?key", r"blowfish[_-]?secret",
+    r"app[_-]?key", r"(?:en)?crypt(?:ion)?[_-]?key", r"cipher[_-]?key", r"signing[_-]?key", r"master[_-]?key", r"blowfish[_-]?secret",
     r"secret", r"token", r"cle api", r"cle d'api", r"api[_-]?schlussel", r"shared[_-]?secret",
     r"webhook[_-]?secret", r"consumer[_-]?secret", r"license[_-]?key",
 )
@@ -55,7 +59,7 @@ ACCESS_KINDS: tuple[tuple[str, str], ...] = (
 LABEL_STEMS: tuple[str, ...] = (
     "pass", "mdp", "m.d.p", "pw", "pswd", "kennw", "wachtw", "contrase", "clave", "senha", "parola", "palavra",
     "secret", "token", "key", "cle", "clé", "clef", "schl", "sleutel", "chiave", "chave", "psk", "motdepasse",
-    "toegang", "code", "api", "</", "value",
+    "toegang", "code", "api", "</", "value", "salt", "pepper",
 )
 # Short labels that are also ordinary words or abbreviations ("PASS +PUMP", "PW 40"): they count
 # only with an explicit separator ("pass: X", "PW=X").
